@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const Secrets = z.object({ jwtSecret: z.string().min(32), encryptionKey: z.string().length(64) });
+export type Secrets = z.infer<typeof Secrets>;
+
+/** The daemon's secrets: from config when given, else generated once and kept (mode 0600) in `$AGOR_HOME/secrets.json`. */
+export function loadSecrets(home: string, jwtSecret?: string): Secrets {
+  const file = join(home, 'secrets.json');
+  let stored: Secrets;
+  if (existsSync(file)) {
+    const parsed = Secrets.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new Error(`${file} is damaged; move it away to generate new secrets (sessions will have to log in again)`);
+    stored = parsed.data;
+  } else {
+    mkdirSync(home, { recursive: true });
+    stored = { jwtSecret: randomBytes(32).toString('base64url'), encryptionKey: randomBytes(32).toString('hex') };
+    writeFileSync(file, JSON.stringify(stored), { mode: 0o600, flag: 'wx' });
+  }
+  return jwtSecret ? { ...stored, jwtSecret } : stored;
+}

@@ -1,0 +1,47 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const Bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1');
+
+export const Config = z.object({
+  home: z.string().min(1),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(3030),
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres://').optional(),
+  authRequired: Bool.default(false),
+  jwtSecret: z.string().min(32).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  daemonId: z.string().min(1).optional(),
+});
+export type Config = z.infer<typeof Config> & { authRequired: boolean };
+
+/** Reads the daemon's configuration from the environment; a bad value names the variable that holds it. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = {
+    home: env.AGOR_HOME || join(homedir(), '.agor'),
+    host: env.HOST || undefined,
+    port: env.PORT || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+    authRequired: env.AGOR_AUTH_REQUIRED || undefined,
+    jwtSecret: env.AGOR_JWT_SECRET || undefined,
+    logLevel: env.AGOR_LOG_LEVEL || undefined,
+    daemonId: env.AGOR_DAEMON_ID || undefined,
+  };
+  const parsed = Config.safeParse(raw);
+  if (!parsed.success) {
+    const names: Record<string, string> = {
+      home: 'AGOR_HOME', host: 'HOST', port: 'PORT', databaseUrl: 'DATABASE_URL', authRequired: 'AGOR_AUTH_REQUIRED',
+      jwtSecret: 'AGOR_JWT_SECRET', logLevel: 'AGOR_LOG_LEVEL', daemonId: 'AGOR_DAEMON_ID',
+    };
+    const lines = parsed.error.issues.map((i) => `${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`);
+    throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return withBindRules(parsed.data);
+}
+
+/** Auth is always required when the daemon listens beyond loopback. */
+export function withBindRules(config: z.infer<typeof Config>): Config {
+  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
+  return { ...config, authRequired: config.authRequired || !loopback };
+}

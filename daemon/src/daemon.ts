@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import pino, { type Logger } from 'pino';
+import { Jwt } from './auth/jwt.js';
+import { loadSecrets } from './auth/secrets.js';
+import { type Clock, systemClock } from './core/clock.js';
+import type { Config } from './core/config.js';
+import { createHttpApp, type HttpDeps } from './http/app.js';
+import { Metrics } from './http/metrics.js';
+import { restRoutes } from './http/routes.js';
+import { EventHub } from './realtime/hub.js';
+import { ensureLocalUser } from './services/users.js';
+import { openStore, type Store } from './store/driver.js';
+import { join } from 'node:path';
+import { VERSION } from './version.js';
+
+export interface DaemonOptions {
+  config: Config;
+  clock?: Clock;
+  log?: Logger;
+}
+
+/** A running daemon; `close()` stops accepting work and releases the store. */
+export interface Daemon extends AsyncDisposable {
+  readonly url: string;
+  readonly port: number;
+  readonly store: Store;
+  readonly hub: EventHub;
+  readonly deps: HttpDeps;
+  close(): Promise<void>;
+}
+
+/** Opens the store (migrating it), then serves HTTP on the configured host and port. */
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? pino({ level: config.logLevel, base: { daemon: config.daemonId } });
+  const secrets = loadSecrets(config.home, config.jwtSecret);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: join(config.home, 'db') });
+  const daemonId = config.daemonId ?? randomUUID();
+  const hub = new EventHub(store, daemonId, log);
+  await hub.start();
+  const localUser = await ensureLocalUser(store.db);
+  const jwt = new Jwt(secrets.jwtSecret);
+  const metrics = new Metrics();
+  const deps: HttpDeps = {
+    config, store, hub, clock, log, jwt, metrics, localUser, version: VERSION, routes: restRoutes(jwt),
+    health: () => ({ store: store.kind, daemon_id: daemonId }),
+  };
+  const app = createHttpApp(deps);
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info({ url, store: store.kind, auth_required: config.authRequired }, 'agor daemon listening');
+
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    });
+    await hub.stop();
+    await store.close();
+  };
+  return { url, port, store, hub, deps, close, [Symbol.asyncDispose]: close };
+}

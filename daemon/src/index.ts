@@ -1,0 +1,5 @@
+export { startDaemon } from './daemon.js';
+export type { Daemon, DaemonOptions } from './daemon.js';
+export { configFromEnv, withBindRules, Config } from './core/config.js';
+export { systemClock } from './core/clock.js';
+export type { Clock } from './core/clock.js';
