@@ -10,7 +10,7 @@ import { createHttpApp, type HttpDeps } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { restRoutes } from './http/routes.js';
 import { EventHub } from './realtime/hub.js';
-import { ensureLocalUser } from './services/users.js';
+import { ensureAdmin, ensureLocalUser } from './services/users.js';
 import { openStore, type Store } from './store/driver.js';
 import { join } from 'node:path';
 import { VERSION } from './version.js';
@@ -42,6 +42,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const hub = new EventHub(store, daemonId, log);
   await hub.start();
   const localUser = await ensureLocalUser(store.db);
+  if (config.authRequired) {
+    const admin = await ensureAdmin(store.db, config.adminEmail, config.adminPassword);
+    if (admin.password) log.warn({ email: admin.email, password: admin.password }, 'created the admin account; log in with it and change the password');
+  }
   const jwt = new Jwt(secrets.jwtSecret);
   const metrics = new Metrics();
   const deps: HttpDeps = {

@@ -13,6 +13,9 @@ export const Config = z.object({
   jwtSecret: z.string().min(32).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   daemonId: z.string().min(1).optional(),
+  /** The first admin, created at start when auth is required and no user has a password yet. */
+  adminEmail: z.email().default('admin@agor.local'),
+  adminPassword: z.string().min(8).optional(),
 });
 export type Config = z.infer<typeof Config> & { authRequired: boolean };
 
@@ -27,12 +30,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: env.AGOR_JWT_SECRET || undefined,
     logLevel: env.AGOR_LOG_LEVEL || undefined,
     daemonId: env.AGOR_DAEMON_ID || undefined,
+    adminEmail: env.AGOR_ADMIN_EMAIL || undefined,
+    adminPassword: env.AGOR_ADMIN_PASSWORD || undefined,
   };
   const parsed = Config.safeParse(raw);
   if (!parsed.success) {
     const names: Record<string, string> = {
       home: 'AGOR_HOME', host: 'HOST', port: 'PORT', databaseUrl: 'DATABASE_URL', authRequired: 'AGOR_AUTH_REQUIRED',
       jwtSecret: 'AGOR_JWT_SECRET', logLevel: 'AGOR_LOG_LEVEL', daemonId: 'AGOR_DAEMON_ID',
+      adminEmail: 'AGOR_ADMIN_EMAIL', adminPassword: 'AGOR_ADMIN_PASSWORD',
     };
     const lines = parsed.error.issues.map((i) => `${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`);
     throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);

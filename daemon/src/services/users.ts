@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { count, eq, isNotNull } from 'drizzle-orm';
 import { type Ctx, actorUser, isPrivileged, transact } from '../core/context.js';
 import { conflict, DomainError, forbidden, notFound } from '../core/errors.js';
@@ -36,6 +37,20 @@ export async function ensureLocalUser(db: Db): Promise<UserRow> {
     user_id: uuidv7(), email: LOCAL_USER_EMAIL, name: 'Local user', emoji: '🧑‍💻', role: 'admin', is_local: true,
   }).onConflictDoNothing().returning();
   return row ?? (await db.select().from(users).where(eq(users.email, LOCAL_USER_EMAIL)))[0] as UserRow;
+}
+
+/**
+ * With auth required, someone must be able to log in: when no user has a password yet, create the admin
+ * (password from config, else generated and returned once so the daemon can print it).
+ */
+export async function ensureAdmin(db: Db, email: string, password: string | undefined): Promise<{ email: string; password: string | null }> {
+  const [withPassword] = await db.select({ n: count() }).from(users).where(isNotNull(users.password_hash));
+  if (Number(withPassword?.n ?? 0) > 0) return { email, password: null };
+  const chosen = password ?? randomBytes(12).toString('base64url');
+  await db.insert(users).values({
+    user_id: uuidv7(), email: email.toLowerCase(), name: 'Admin', emoji: '🛠️', role: 'admin', password_hash: await hashPassword(chosen),
+  }).onConflictDoUpdate({ target: users.email, set: { password_hash: await hashPassword(chosen), role: 'admin' } });
+  return { email, password: password ? null : chosen };
 }
 
 export async function findUsers(ctx: Ctx, query: Record<string, string[]>): Promise<Page<User>> {
