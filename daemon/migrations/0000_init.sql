@@ -206,14 +206,14 @@ CREATE INDEX "messages_task_idx" ON "messages" USING btree ("task_id");--> state
 CREATE UNIQUE INDEX "repos_slug_idx" ON "repos" USING btree ("slug");--> statement-breakpoint
 CREATE UNIQUE INDEX "session_mcp_servers_pair_idx" ON "session_mcp_servers" USING btree ("session_id","mcp_server_id");--> statement-breakpoint
 CREATE INDEX "session_tokens_expires_idx" ON "session_tokens" USING btree ("expires_at");--> statement-breakpoint
-CREATE INDEX "sessions_board_idx" ON "sessions" USING btree ("board_id","created_at");--> statement-breakpoint
-CREATE INDEX "sessions_worktree_idx" ON "sessions" USING btree ("worktree_id");--> statement-breakpoint
+CREATE INDEX "sessions_board_idx" ON "sessions" USING btree ("board_id","created_at","session_id");--> statement-breakpoint
+CREATE INDEX "sessions_worktree_idx" ON "sessions" USING btree ("worktree_id","created_at","session_id");--> statement-breakpoint
 CREATE INDEX "sessions_status_idx" ON "sessions" USING btree ("status");--> statement-breakpoint
 CREATE INDEX "sessions_parent_idx" ON "sessions" USING btree ("parent_session_id");--> statement-breakpoint
 CREATE INDEX "sessions_forked_idx" ON "sessions" USING btree ("forked_from_session_id");--> statement-breakpoint
 CREATE INDEX "sessions_created_by_idx" ON "sessions" USING btree ("created_by");--> statement-breakpoint
-CREATE INDEX "sessions_created_at_idx" ON "sessions" USING btree ("created_at");--> statement-breakpoint
-CREATE INDEX "tasks_session_idx" ON "tasks" USING btree ("session_id","created_at");--> statement-breakpoint
+CREATE INDEX "sessions_created_at_idx" ON "sessions" USING btree ("created_at","session_id");--> statement-breakpoint
+CREATE INDEX "tasks_session_idx" ON "tasks" USING btree ("session_id","created_at","task_id");--> statement-breakpoint
 CREATE INDEX "tasks_status_idx" ON "tasks" USING btree ("status");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_email_idx" ON "users" USING btree ("email");--> statement-breakpoint
 CREATE UNIQUE INDEX "worktrees_repo_name_idx" ON "worktrees" USING btree ("repo_id","name");

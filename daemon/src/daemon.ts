@@ -10,6 +10,7 @@ import { createHttpApp, type HttpDeps } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { restRoutes } from './http/routes.js';
 import { EventHub } from './realtime/hub.js';
+import { CountCache } from './services/count-cache.js';
 import { ensureAdmin, ensureLocalUser } from './services/users.js';
 import { openStore, type Store } from './store/driver.js';
 import { join } from 'node:path';
@@ -48,8 +49,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   const jwt = new Jwt(secrets.jwtSecret);
   const metrics = new Metrics();
+  const counts = new CountCache();
+  counts.attach(hub);
   const deps: HttpDeps = {
-    config, store, hub, clock, log, jwt, metrics, localUser, version: VERSION, routes: restRoutes(jwt),
+    config, store, hub, clock, log, jwt, metrics, localUser, counts, version: VERSION, routes: restRoutes(jwt),
     health: () => ({ store: store.kind, daemon_id: daemonId }),
   };
   const app = createHttpApp(deps);

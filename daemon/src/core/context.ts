@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Clock } from './clock.js';
 import type { EventHub, HubMessage } from '../realtime/hub.js';
+import type { CountCache } from '../services/count-cache.js';
 import type { Store, Tx } from '../store/driver.js';
 import type { TaskRow, UserRow } from '../store/schema.js';
 
@@ -20,6 +21,8 @@ export interface Ctx {
   clock: Clock;
   config: Config;
   log: Logger;
+  /** Cached `find` totals; absent means always count. */
+  counts?: CountCache;
   /** Runs queued tasks on executors; absent when no executor runtime is configured (tasks then stay queued). */
   tasks?: TaskQueue;
 }

@@ -6,6 +6,7 @@ import type { Config } from '../core/config.js';
 import type { Actor, Ctx, TaskQueue } from '../core/context.js';
 import { DomainError } from '../core/errors.js';
 import type { EventHub } from '../realtime/hub.js';
+import type { CountCache } from '../services/count-cache.js';
 import { userForBearer } from '../services/authentication.js';
 import type { Store } from '../store/driver.js';
 import type { UserRow } from '../store/schema.js';
@@ -28,6 +29,7 @@ export interface HttpDeps {
   routes: RouteDef[];
   version: string;
   tasks?: TaskQueue;
+  counts?: CountCache;
   /** Liveness details for `/health` (store, isolation, executor image state). */
   health: () => Record<string, unknown>;
 }
@@ -46,7 +48,7 @@ export async function actorFor(deps: HttpDeps, authorization: string | undefined
 }
 
 export function ctxFor(deps: HttpDeps, actor: Actor): Ctx {
-  return { actor, store: deps.store, hub: deps.hub, clock: deps.clock, config: deps.config, log: deps.log, tasks: deps.tasks };
+  return { actor, store: deps.store, hub: deps.hub, clock: deps.clock, config: deps.config, log: deps.log, tasks: deps.tasks, counts: deps.counts };
 }
 
 /** The daemon's HTTP app: every route in `deps.routes`, plus health, metrics and the OpenAPI document. */

@@ -43,13 +43,14 @@ export async function boardOfSession(db: Db | Tx, session: SessionRow): Promise<
   return session.board_id ? loadBoard(db, session.board_id) : undefined;
 }
 
-/** Loads a session the actor may read; a session on someone's private board is reported absent. */
+/** Loads a session the actor may read, with its board, in one query; a session on someone's private board is reported absent. */
 export async function readableSession(db: Db | Tx, actor: Actor, sessionId: string): Promise<{ session: SessionRow; board: BoardRow | undefined }> {
-  const [session] = await db.select().from(sessions).where(eq(sessions.session_id, sessionId));
-  if (!session) throw notFound('session', sessionId);
-  const board = await boardOfSession(db, session);
+  const [found] = await db.select({ session: sessions, board: boards }).from(sessions)
+    .leftJoin(boards, eq(boards.board_id, sessions.board_id)).where(eq(sessions.session_id, sessionId));
+  if (!found) throw notFound('session', sessionId);
+  const board = found.board ?? undefined;
   if (board && !canReadBoard(actor, board)) throw notFound('session', sessionId);
-  return { session, board };
+  return { session: found.session, board };
 }
 
 /** Loads a session the actor may change: it must be theirs, or they are the executor or MCP token bound to it. */

@@ -4,12 +4,14 @@ import { conflict, invalid, notFound } from '../core/errors.js';
 import { uuidv7 } from '../core/ids.js';
 import { BoardCreate, BoardObjectCreate, BoardObjectPatch, BoardPatch } from '../protocol/entities.js';
 import { boardObjects, boards, sessions, type BoardObjectRow, type BoardRow } from '../store/schema.js';
-import { assertOwner, boardAudience, canReadBoard, loadBoard, readableBoardsSql } from './access.js';
+import { assertOwner, boardAudience, canReadBoard, loadBoard, readableBoardsSql, sessionChannels } from './access.js';
+import { publicSession } from './sessions.js';
 import { serviceEvent } from './events.js';
 import { findPage, parseFindQuery, type FindSpec } from './find.js';
 import { parse } from './validate.js';
 
 const boardSpec: FindSpec = {
+  service: 'boards',
   table: boards,
   columns: {
     name: { column: boards.name, kind: 'text' }, visibility: { column: boards.visibility, kind: 'text' },
@@ -23,7 +25,7 @@ const boardEvent = (event: 'created' | 'patched' | 'removed', b: BoardRow) => se
 
 export function findBoards(ctx: Ctx, query: Record<string, string[]>) {
   const access = readableBoardsSql(ctx.actor);
-  return findPage<BoardRow>(ctx.store.db, boardSpec, parseFindQuery(query, boardSpec), access ? [access] : []);
+  return findPage<BoardRow>(ctx, boardSpec, parseFindQuery(query, boardSpec), access ? [access] : []);
 }
 
 /** A board the actor may read; someone else's private board is reported absent. */
@@ -59,15 +61,17 @@ export async function patchBoard(ctx: Ctx, id: string, input: unknown): Promise<
 export async function removeBoard(ctx: Ctx, id: string): Promise<BoardRow> {
   assertOwner(ctx.actor, (await getBoard(ctx, id)).created_by, 'board');
   return transact(ctx, async (tx, emit) => {
-    await tx.update(sessions).set({ board_id: null }).where(eq(sessions.board_id, id));
+    const moved = await tx.update(sessions).set({ board_id: null, updated_at: ctx.clock.now() }).where(eq(sessions.board_id, id)).returning();
     const [row] = await tx.delete(boards).where(eq(boards.board_id, id)).returning();
     if (!row) throw notFound('board', id);
     emit(boardEvent('removed', row));
+    for (const s of moved) emit(serviceEvent('sessions', 'patched', publicSession(s, null), sessionChannels(s), boardAudience(row)));
     return row;
   });
 }
 
 const objectSpec: FindSpec = {
+  service: 'board-objects',
   table: boardObjects,
   columns: {
     board_id: { column: boardObjects.board_id, kind: 'id' }, kind: { column: boardObjects.kind, kind: 'text' },
@@ -87,7 +91,7 @@ export async function findBoardObjects(ctx: Ctx, query: Record<string, string[]>
   if (!boardId) throw invalid('board-objects are listed per board: pass board_id');
   const q = parseFindQuery(query, objectSpec);
   await getBoard(ctx, boardId);
-  return findPage<BoardObjectRow>(ctx.store.db, objectSpec, q);
+  return findPage<BoardObjectRow>(ctx, objectSpec, q);
 }
 
 async function getBoardObject(ctx: Ctx, id: string): Promise<{ object: BoardObjectRow; board: BoardRow }> {

@@ -1,12 +1,15 @@
 import { and, asc, count, desc, eq, isNull, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { invalid } from '../core/errors.js';
-import type { Db, Tx } from '../store/driver.js';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Ctx } from '../core/context.js';
 
 export type ColumnKind = 'text' | 'id' | 'int' | 'bool';
 
 /** What `find` may filter and sort on: only real, indexed columns ("materialized"), never jsonb. */
 export interface FindSpec {
+  /** The service these rows belong to: its events invalidate cached totals. */
+  service: string;
   table: PgTable;
   columns: Record<string, { column: PgColumn; kind: ColumnKind; nullable?: boolean; sortOnly?: boolean }>;
   defaultSort: Array<[string, 1 | -1]>;
@@ -77,8 +80,11 @@ function coerce(key: string, value: string, kind: ColumnKind): string | number |
   }
 }
 
-/** Runs a page query and its count; `extra` adds access conditions the caller computed. */
-export async function findPage<T>(db: Db | Tx, spec: FindSpec, q: FindQuery, extra: SQL[] = []): Promise<Page<T>> {
+const dialect = new PgDialect();
+
+/** Runs a page query and its count (cached until the service changes); `extra` adds access conditions the caller computed. */
+export async function findPage<T>(ctx: Ctx, spec: FindSpec, q: FindQuery, extra: SQL[] = []): Promise<Page<T>> {
+  const db = ctx.store.db;
   const where = and(...q.where, ...extra);
   const order = [
     ...q.sort.map(([field, dir]) => {
@@ -90,6 +96,17 @@ export async function findPage<T>(db: Db | Tx, spec: FindSpec, q: FindQuery, ext
   const rowsQuery = q.limit === 0
     ? Promise.resolve([])
     : db.select().from(spec.table).where(where).orderBy(...order).limit(q.limit).offset(q.skip);
-  const [rows, totals] = await Promise.all([rowsQuery, db.select({ n: count() }).from(spec.table).where(where)]);
-  return { total: Number(totals[0]?.n ?? 0), limit: q.limit, skip: q.skip, data: rows as T[] };
+  const compiled = where ? dialect.sqlToQuery(where) : { sql: '', params: [] };
+  const key = `${compiled.sql}|${JSON.stringify(compiled.params)}`;
+  const now = Date.now();
+  const cached = ctx.counts?.get(spec.service, key, now);
+  const countQuery = cached !== undefined
+    ? Promise.resolve(cached)
+    : db.select({ n: count() }).from(spec.table).where(where).then((r) => {
+      const n = Number(r[0]?.n ?? 0);
+      ctx.counts?.set(spec.service, key, n, now);
+      return n;
+    });
+  const [rows, total] = await Promise.all([rowsQuery, countQuery]);
+  return { total, limit: q.limit, skip: q.skip, data: rows as T[] };
 }

@@ -10,6 +10,7 @@ import { findPage, parseFindQuery, type FindSpec } from './find.js';
 import { parse } from './validate.js';
 
 const spec: FindSpec = {
+  service: 'mcp-servers',
   table: mcpServers,
   columns: {
     name: { column: mcpServers.name, kind: 'text' }, transport: { column: mcpServers.transport, kind: 'text' },
@@ -26,7 +27,7 @@ const audience = (s: McpServerRow) => (s.scope === 'global' ? null : [s.created_
 
 export function findMcpServers(ctx: Ctx, query: Record<string, string[]>) {
   const v = visibleSql(ctx);
-  return findPage<McpServerRow>(ctx.store.db, spec, parseFindQuery(query, spec), v ? [v] : []);
+  return findPage<McpServerRow>(ctx, spec, parseFindQuery(query, spec), v ? [v] : []);
 }
 
 export async function getMcpServer(ctx: Ctx, id: string): Promise<McpServerRow> {
@@ -72,6 +73,7 @@ export async function removeMcpServer(ctx: Ctx, id: string): Promise<McpServerRo
 }
 
 const linkSpec: FindSpec = {
+  service: 'session-mcp-servers',
   table: sessionMcpServers,
   columns: {
     session_id: { column: sessionMcpServers.session_id, kind: 'id' }, mcp_server_id: { column: sessionMcpServers.mcp_server_id, kind: 'id' },
@@ -86,7 +88,7 @@ export async function findSessionMcpServers(ctx: Ctx, query: Record<string, stri
   if (!sessionId) throw invalid('session-mcp-servers are listed per session: pass session_id');
   const q = parseFindQuery(query, linkSpec);
   await readableSession(ctx.store.db, ctx.actor, sessionId);
-  return findPage<SessionMcpServerRow>(ctx.store.db, linkSpec, q);
+  return findPage<SessionMcpServerRow>(ctx, linkSpec, q);
 }
 
 /** Attaches an MCP server the caller can see to a session the caller may change. */

@@ -12,6 +12,7 @@ import { parse } from './validate.js';
 import { z } from 'zod';
 
 const spec: FindSpec = {
+  service: 'messages',
   table: messages,
   columns: {
     session_id: { column: messages.session_id, kind: 'id' }, task_id: { column: messages.task_id, kind: 'id', nullable: true },
@@ -27,7 +28,7 @@ export async function findMessages(ctx: Ctx, query: Record<string, string[]>) {
   if (!sessionId) throw invalid('messages are listed per session: pass session_id');
   const q = parseFindQuery(query, spec);
   await readableSession(ctx.store.db, ctx.actor, sessionId);
-  return findPage<MessageRow>(ctx.store.db, spec, q);
+  return findPage<MessageRow>(ctx, spec, q);
 }
 
 export async function getMessage(ctx: Ctx, id: string): Promise<MessageRow> {

@@ -15,6 +15,7 @@ import { isForeignKeyViolation } from './users.js';
 import { parse } from './validate.js';
 
 const spec: FindSpec = {
+  service: 'repos',
   table: repos,
   columns: {
     slug: { column: repos.slug, kind: 'text' }, name: { column: repos.name, kind: 'text' },
@@ -25,7 +26,7 @@ const spec: FindSpec = {
   tiebreak: repos.repo_id,
 };
 
-export const findRepos = (ctx: Ctx, query: Record<string, string[]>) => findPage<RepoRow>(ctx.store.db, spec, parseFindQuery(query, spec));
+export const findRepos = (ctx: Ctx, query: Record<string, string[]>) => findPage<RepoRow>(ctx, spec, parseFindQuery(query, spec));
 
 export async function getRepo(ctx: Ctx, id: string): Promise<RepoRow> {
   const [row] = await ctx.store.db.select().from(repos).where(eq(repos.repo_id, id));

@@ -15,6 +15,7 @@ import { appendMessages, copyMessages } from './messages.js';
 import { parse } from './validate.js';
 
 const spec: FindSpec = {
+  service: 'sessions',
   table: sessions,
   columns: {
     worktree_id: { column: sessions.worktree_id, kind: 'id' }, board_id: { column: sessions.board_id, kind: 'id', nullable: true },
@@ -60,7 +61,7 @@ export async function findSessions(ctx: Ctx, query: Record<string, string[]>) {
   } else {
     access = readableSessionsSql(ctx.store.db, ctx.actor);
   }
-  const page = await findPage<SessionRow>(ctx.store.db, spec, q, access ? [access] : []);
+  const page = await findPage<SessionRow>(ctx, spec, q, access ? [access] : []);
   const viewer = actorUser(ctx.actor);
   return { ...page, data: page.data.map((s) => publicSession(s, viewer)) };
 }

@@ -12,6 +12,7 @@ import { findPage, parseFindQuery, type FindSpec } from './find.js';
 import { parse } from './validate.js';
 
 const spec: FindSpec = {
+  service: 'tasks',
   table: tasks,
   columns: {
     session_id: { column: tasks.session_id, kind: 'id' }, status: { column: tasks.status, kind: 'text' },
@@ -25,7 +26,7 @@ export function findTasks(ctx: Ctx, query: Record<string, string[]>) {
   const q = parseFindQuery(query, spec);
   const readable = readableSessionsSql(ctx.store.db, ctx.actor);
   const access = readable ? [inArray(tasks.session_id, ctx.store.db.select({ id: sessions.session_id }).from(sessions).where(readable))] : [];
-  return findPage<TaskRow>(ctx.store.db, spec, q, access);
+  return findPage<TaskRow>(ctx, spec, q, access);
 }
 
 export async function getTask(ctx: Ctx, id: string): Promise<TaskRow> {

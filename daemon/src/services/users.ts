@@ -12,6 +12,7 @@ import { findPage, parseFindQuery, type FindSpec, type Page } from './find.js';
 import { parse } from './validate.js';
 
 const spec: FindSpec = {
+  service: 'users',
   table: users,
   columns: {
     email: { column: users.email, kind: 'text' }, role: { column: users.role, kind: 'text' },
@@ -54,7 +55,7 @@ export async function ensureAdmin(db: Db, email: string, password: string | unde
 }
 
 export async function findUsers(ctx: Ctx, query: Record<string, string[]>): Promise<Page<User>> {
-  const page = await findPage<UserRow>(ctx.store.db, spec, parseFindQuery(query, spec));
+  const page = await findPage<UserRow>(ctx, spec, parseFindQuery(query, spec));
   return { ...page, data: page.data.map(publicUser) };
 }
 

@@ -15,6 +15,7 @@ import { getRepo } from './repos.js';
 import { parse } from './validate.js';
 
 const spec: FindSpec = {
+  service: 'worktrees',
   table: worktrees,
   columns: {
     repo_id: { column: worktrees.repo_id, kind: 'id' }, name: { column: worktrees.name, kind: 'text' },
@@ -27,7 +28,7 @@ const spec: FindSpec = {
 
 const channels = (w: WorktreeRow) => [`worktrees/${w.worktree_id}`];
 
-export const findWorktrees = (ctx: Ctx, query: Record<string, string[]>) => findPage<WorktreeRow>(ctx.store.db, spec, parseFindQuery(query, spec));
+export const findWorktrees = (ctx: Ctx, query: Record<string, string[]>) => findPage<WorktreeRow>(ctx, spec, parseFindQuery(query, spec));
 
 export async function getWorktree(ctx: Ctx, id: string): Promise<WorktreeRow> {
   const [row] = await ctx.store.db.select().from(worktrees).where(eq(worktrees.worktree_id, id));

@@ -100,13 +100,13 @@ export const sessions = pgTable('sessions', {
   data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
   ...timestamps,
 }, (t) => [
-  index('sessions_board_idx').on(t.board_id, t.created_at),
-  index('sessions_worktree_idx').on(t.worktree_id),
+  index('sessions_board_idx').on(t.board_id, t.created_at, t.session_id),
+  index('sessions_worktree_idx').on(t.worktree_id, t.created_at, t.session_id),
   index('sessions_status_idx').on(t.status),
   index('sessions_parent_idx').on(t.parent_session_id),
   index('sessions_forked_idx').on(t.forked_from_session_id),
   index('sessions_created_by_idx').on(t.created_by),
-  index('sessions_created_at_idx').on(t.created_at),
+  index('sessions_created_at_idx').on(t.created_at, t.session_id),
 ]);
 
 export const tasks = pgTable('tasks', {
@@ -121,7 +121,7 @@ export const tasks = pgTable('tasks', {
   completed_at: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
   data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
   ...timestamps,
-}, (t) => [index('tasks_session_idx').on(t.session_id, t.created_at), index('tasks_status_idx').on(t.status)]);
+}, (t) => [index('tasks_session_idx').on(t.session_id, t.created_at, t.task_id), index('tasks_status_idx').on(t.status)]);
 
 export const messages = pgTable('messages', {
   message_id: text('message_id').primaryKey(),
