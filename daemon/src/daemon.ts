@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
@@ -10,6 +11,7 @@ import { createHttpApp, type HttpDeps } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { restRoutes } from './http/routes.js';
 import { EventHub } from './realtime/hub.js';
+import { WsServer } from './realtime/ws-server.js';
 import { CountCache } from './services/count-cache.js';
 import { ensureAdmin, ensureLocalUser } from './services/users.js';
 import { openStore, type Store } from './store/driver.js';
@@ -29,6 +31,7 @@ export interface Daemon extends AsyncDisposable {
   readonly store: Store;
   readonly hub: EventHub;
   readonly deps: HttpDeps;
+  readonly ws: WsServer;
   close(): Promise<void>;
 }
 
@@ -55,10 +58,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     config, store, hub, clock, log, jwt, metrics, localUser, counts, version: VERSION, routes: restRoutes(jwt),
     health: () => ({ store: store.kind, daemon_id: daemonId }),
   };
+  const ws = new WsServer({ hub, store, jwt, clock, log, authRequired: config.authRequired, localUser });
+  metrics.gauge('agor_ws_clients', () => ws.size);
+  metrics.gauge('agor_ws_slow_disconnects_total', () => ws.slowDisconnects);
   const app = createHttpApp(deps);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
+  ws.attach(server as Server);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url, store: store.kind, auth_required: config.authRequired }, 'agor daemon listening');
@@ -67,6 +74,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const close = async () => {
     if (closed) return;
     closed = true;
+    await ws.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
@@ -74,5 +82,5 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await hub.stop();
     await store.close();
   };
-  return { url, port, store, hub, deps, close, [Symbol.asyncDispose]: close };
+  return { url, port, store, hub, deps, ws, close, [Symbol.asyncDispose]: close };
 }
