@@ -9,3 +9,6 @@ export {
   McpServerCreate, McpServerPatch, SessionMcpServer, SessionMcpServerCreate, Authentication, AuthResult, ContextFile,
 } from './entities.js';
 export { Channel, ClientFrame, ServerFrame, EventFrame, CursorFrame, PresenceFrame, StreamFrame } from './ws.js';
+export { JsonRpcId, JsonRpcRequest, JsonRpcResponse, RpcCode } from './jsonrpc.js';
+export { ExecutorMethods } from './ipc.js';
+export type { ExecutorMethod, ParamsOf, ResultOf } from './ipc.js';
