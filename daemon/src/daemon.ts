@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
 import { Jwt } from './auth/jwt.js';
-import { loadSecrets } from './auth/secrets.js';
+import { loadDaemonId, loadSecrets } from './auth/secrets.js';
 import { type Clock, systemClock } from './core/clock.js';
 import type { Config } from './core/config.js';
 import { createHttpApp, type HttpDeps } from './http/app.js';
@@ -17,11 +16,15 @@ import { ensureAdmin, ensureLocalUser } from './services/users.js';
 import { openStore, type Store } from './store/driver.js';
 import { join } from 'node:path';
 import { VERSION } from './version.js';
+import { startExecutors, type Executors } from './executors/setup.js';
+import type { ExecutorRuntime } from './executors/runtime.js';
 
 export interface DaemonOptions {
   config: Config;
   clock?: Clock;
   log?: Logger;
+  /** Builds the Docker runtime when an engine answers (null otherwise). */
+  dockerRuntime?: (socketPath: string) => Promise<ExecutorRuntime | null>;
 }
 
 /** A running daemon; `close()` stops accepting work and releases the store. */
@@ -32,6 +35,7 @@ export interface Daemon extends AsyncDisposable {
   readonly hub: EventHub;
   readonly deps: HttpDeps;
   readonly ws: WsServer;
+  readonly executors: Executors;
   close(): Promise<void>;
 }
 
@@ -42,7 +46,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const log = options.log ?? pino({ level: config.logLevel, base: { daemon: config.daemonId } });
   const secrets = loadSecrets(config.home, config.jwtSecret);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: join(config.home, 'db') });
-  const daemonId = config.daemonId ?? randomUUID();
+  const daemonId = loadDaemonId(config.home, config.daemonId);
   const hub = new EventHub(store, daemonId, log);
   await hub.start();
   const localUser = await ensureLocalUser(store.db);
@@ -54,9 +58,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const metrics = new Metrics();
   const counts = new CountCache();
   counts.attach(hub);
+  const baseCtx = () => ({ store, hub, clock, config, log, counts, tasks: executors?.scheduler ?? undefined });
+  let executors: Executors | null = null;
+  executors = await startExecutors({
+    config, store, log, daemonId, baseCtx, systemCtx: () => ({ ...baseCtx(), actor: { kind: 'system' } }),
+    dockerRuntime: options.dockerRuntime ?? (async () => null),
+    mcpCall: async () => ({ status: 404, body: { error: 'the agor MCP server is not available on this daemon' } }),
+  });
   const deps: HttpDeps = {
     config, store, hub, clock, log, jwt, metrics, localUser, counts, version: VERSION, routes: restRoutes(jwt),
-    health: () => ({ store: store.kind, daemon_id: daemonId }),
+    tasks: executors.scheduler ?? undefined,
+    health: () => ({ store: store.kind, daemon_id: daemonId, ...executors?.health() }),
   };
   const ws = new WsServer({ hub, store, jwt, clock, log, authRequired: config.authRequired, localUser });
   metrics.gauge('agor_ws_clients', () => ws.size);
@@ -75,6 +87,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     if (closed) return;
     closed = true;
     await ws.close();
+    await executors?.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
@@ -82,5 +95,5 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await hub.stop();
     await store.close();
   };
-  return { url, port, store, hub, deps, ws, close, [Symbol.asyncDispose]: close };
+  return { url, port, store, hub, deps, ws, executors, close, [Symbol.asyncDispose]: close };
 }

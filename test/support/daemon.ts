@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import pino from 'pino';
 import { inject } from 'vitest';
-import { startDaemon, type Daemon } from '../../daemon/src/daemon.js';
+import { startDaemon, type Daemon, type DaemonOptions } from '../../daemon/src/daemon.js';
 import type { Clock } from '../../daemon/src/core/clock.js';
 import { withBindRules, Config } from '../../daemon/src/core/config.js';
 
@@ -46,6 +46,11 @@ export interface TestDaemonOptions {
   clock?: Clock;
   home?: string;
   databaseUrl?: string;
+  executorRuntime?: 'docker' | 'process' | 'auto';
+  /** Anthropic endpoint the executors' agents should use (the fake model server). */
+  anthropicBaseUrl?: string;
+  dockerRuntime?: DaemonOptions['dockerRuntime'];
+  executorIdleMs?: number;
 }
 
 export const ADMIN = { email: 'admin@agor.test', password: 'admin-password-1' };
@@ -54,9 +59,13 @@ export const ADMIN = { email: 'admin@agor.test', password: 'admin-password-1' };
 export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<TestDaemon> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'agor-home-'));
   const databaseUrl = options.databaseUrl ?? (options.store === 'postgres' ? await freshDatabase() : undefined);
-  const config = withBindRules(Config.parse({ home, port: 0, databaseUrl, authRequired: options.authRequired ?? false, logLevel: 'silent', adminEmail: ADMIN.email, adminPassword: ADMIN.password }));
+  const config = withBindRules(Config.parse({
+    home, port: 0, databaseUrl, authRequired: options.authRequired ?? false, logLevel: 'silent', adminEmail: ADMIN.email, adminPassword: ADMIN.password,
+    executorRuntime: options.executorRuntime ?? 'process', executorIdleMs: options.executorIdleMs,
+    providers: { anthropic: { apiKey: 'test-anthropic-key', baseUrl: options.anthropicBaseUrl }, openai: {}, gemini: {} },
+  }));
   const log = pino({ level: process.env.AGOR_TEST_LOG ?? 'silent' });
-  let daemon = await startDaemon({ config, clock: options.clock, log });
+  let daemon = await startDaemon({ config, clock: options.clock, log, dockerRuntime: options.dockerRuntime });
   const t: TestDaemon = {
     get daemon() { return daemon; },
     get url() { return daemon.url; },
@@ -65,7 +74,7 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
     api: new Api(() => daemon.url),
     async restart() {
       await daemon.close();
-      daemon = await startDaemon({ config: { ...config, port: daemon.port }, clock: options.clock, log });
+      daemon = await startDaemon({ config: { ...config, port: daemon.port }, clock: options.clock, log, dockerRuntime: options.dockerRuntime });
     },
     async close() {
       await daemon.close();

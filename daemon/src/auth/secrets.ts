@@ -21,3 +21,14 @@ export function loadSecrets(home: string, jwtSecret?: string): Secrets {
   }
   return jwtSecret ? { ...stored, jwtSecret } : stored;
 }
+
+/** This daemon's stable id (it owns the tasks it runs across restarts): from config, else kept in `$AGOR_HOME/daemon-id`. */
+export function loadDaemonId(home: string, configured?: string): string {
+  if (configured) return configured;
+  const file = join(home, 'daemon-id');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const id = `daemon-${randomBytes(6).toString('hex')}`;
+  mkdirSync(home, { recursive: true });
+  writeFileSync(file, id);
+  return id;
+}

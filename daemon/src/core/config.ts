@@ -16,6 +16,15 @@ export const Config = z.object({
   /** The first admin, created at start when auth is required and no user has a password yet. */
   adminEmail: z.email().default('admin@agor.local'),
   adminPassword: z.string().min(8).optional(),
+  executorRuntime: z.enum(['docker', 'process', 'auto']).default('auto'),
+  executorIdleMs: z.coerce.number().int().min(1000).default(10 * 60_000),
+  executorImage: z.string().min(1).default('agor-executor:0.1.0'),
+  /** Provider keys and base URLs; they reach agents only through credentials.get, per task. */
+  providers: z.object({
+    anthropic: z.object({ apiKey: z.string().optional(), baseUrl: z.url().optional() }).default({}),
+    openai: z.object({ apiKey: z.string().optional(), baseUrl: z.url().optional() }).default({}),
+    gemini: z.object({ apiKey: z.string().optional(), baseUrl: z.url().optional() }).default({}),
+  }).default({ anthropic: {}, openai: {}, gemini: {} }),
 });
 export type Config = z.infer<typeof Config> & { authRequired: boolean };
 
@@ -32,13 +41,22 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     daemonId: env.AGOR_DAEMON_ID || undefined,
     adminEmail: env.AGOR_ADMIN_EMAIL || undefined,
     adminPassword: env.AGOR_ADMIN_PASSWORD || undefined,
+    executorRuntime: env.AGOR_EXECUTOR_RUNTIME || undefined,
+    executorIdleMs: env.AGOR_EXECUTOR_IDLE_MS || undefined,
+    executorImage: env.AGOR_EXECUTOR_IMAGE || undefined,
+    providers: {
+      anthropic: { apiKey: env.ANTHROPIC_API_KEY || undefined, baseUrl: env.ANTHROPIC_BASE_URL || undefined },
+      openai: { apiKey: env.OPENAI_API_KEY || undefined, baseUrl: env.OPENAI_BASE_URL || undefined },
+      gemini: { apiKey: env.GEMINI_API_KEY || undefined, baseUrl: env.GOOGLE_GEMINI_BASE_URL || env.GEMINI_BASE_URL || undefined },
+    },
   };
   const parsed = Config.safeParse(raw);
   if (!parsed.success) {
     const names: Record<string, string> = {
       home: 'AGOR_HOME', host: 'HOST', port: 'PORT', databaseUrl: 'DATABASE_URL', authRequired: 'AGOR_AUTH_REQUIRED',
       jwtSecret: 'AGOR_JWT_SECRET', logLevel: 'AGOR_LOG_LEVEL', daemonId: 'AGOR_DAEMON_ID',
-      adminEmail: 'AGOR_ADMIN_EMAIL', adminPassword: 'AGOR_ADMIN_PASSWORD',
+      adminEmail: 'AGOR_ADMIN_EMAIL', adminPassword: 'AGOR_ADMIN_PASSWORD', executorRuntime: 'AGOR_EXECUTOR_RUNTIME',
+      executorIdleMs: 'AGOR_EXECUTOR_IDLE_MS', executorImage: 'AGOR_EXECUTOR_IMAGE', providers: 'ANTHROPIC_/OPENAI_/GEMINI_ settings',
     };
     const lines = parsed.error.issues.map((i) => `${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`);
     throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);

@@ -30,6 +30,7 @@ export interface Ctx {
 export interface TaskQueue {
   enqueue(task: TaskRow): void;
   stop(sessionId: string): Promise<void>;
+  answerPermission(ctx: Ctx, taskId: string, allow: boolean, remember: boolean): Promise<void>;
 }
 
 /** The user behind an actor, or null for the daemon itself. */

@@ -102,6 +102,9 @@ export function restRoutes(jwt: Jwt): RouteDef[] {
       entity: P.Task, patch: tasks.TaskPatch, id: { table: t.tasks, column: t.tasks.task_id, what: 'task' },
       find: (ctx, r) => tasks.findTasks(ctx, r.query), get: tasks.getTask, patchFn: tasks.patchTask,
     }),
+    { method: 'post', path: '/tasks/:id/permission', summary: 'allow or deny the tool an agent is waiting on', tag: 'tasks',
+      id: { table: t.tasks, column: t.tasks.task_id, what: 'task' }, body: tasks.PermissionAnswer, response: P.Task,
+      handler: (ctx, r) => tasks.answerPermission(ctx, idOf(r), r.body) },
     ...resource('messages', {
       entity: P.Message, create: z.union([P.MessageCreate, z.array(P.MessageCreate)]), id: { table: t.messages, column: t.messages.message_id, what: 'message' },
       find: (ctx, r) => messages.findMessages(ctx, r.query), get: messages.getMessage, post: messages.createMessages,

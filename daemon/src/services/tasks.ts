@@ -1,12 +1,12 @@
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Ctx, transact } from '../core/context.js';
-import { forbidden, invalid, notFound } from '../core/errors.js';
+import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import { TaskStatus } from '../protocol/common.js';
 import { Usage } from '../protocol/entities.js';
 import type { Tx } from '../store/driver.js';
 import { sessions, tasks, type TaskRow } from '../store/schema.js';
-import { boardAudience, boardOfSession, readableSession, readableSessionsSql, sessionChannels } from './access.js';
+import { boardAudience, boardOfSession, readableSession, readableSessionsSql, sessionChannels, writableSession } from './access.js';
 import { serviceEvent } from './events.js';
 import { findPage, parseFindQuery, type FindSpec } from './find.js';
 import { parse } from './validate.js';
@@ -76,4 +76,16 @@ export async function updateTask(ctx: Ctx, tx: Tx, emit: (m: ReturnType<typeof s
   const [session] = await tx.select().from(sessions).where(eq(sessions.session_id, current.session_id));
   if (session) emit(serviceEvent('tasks', 'patched', row as TaskRow, sessionChannels(session), boardAudience(await boardOfSession(tx, session))));
   return row as TaskRow;
+}
+
+export const PermissionAnswer = z.strictObject({ allow: z.boolean(), remember: z.boolean().optional() });
+
+/** `POST /tasks/:id/permission`: the session's owner allows or denies the tool the agent is waiting on. */
+export async function answerPermission(ctx: Ctx, id: string, input: unknown): Promise<TaskRow> {
+  const body = parse(PermissionAnswer, input);
+  const task = await getTask(ctx, id);
+  await writableSession(ctx.store.db, ctx.actor, task.session_id);
+  if (task.status !== 'awaiting_permission' || !ctx.tasks) throw conflict('this task is not waiting for a permission answer');
+  await ctx.tasks.answerPermission(ctx, id, body.allow, body.remember ?? false);
+  return getTask(ctx, id);
 }
