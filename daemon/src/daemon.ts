@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { VERSION } from './version.js';
 import { startExecutors, type Executors } from './executors/setup.js';
 import type { ExecutorRuntime } from './executors/runtime.js';
+import { dockerRuntimeIfAvailable } from './executors/docker-runtime.js';
 
 export interface DaemonOptions {
   config: Config;
@@ -62,7 +63,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let executors: Executors | null = null;
   executors = await startExecutors({
     config, store, log, daemonId, baseCtx, systemCtx: () => ({ ...baseCtx(), actor: { kind: 'system' } }),
-    dockerRuntime: options.dockerRuntime ?? (async () => null),
+    dockerRuntime: options.dockerRuntime ?? ((socketPath) => dockerRuntimeIfAvailable({ image: config.executorImage, socketPath, daemonId, log })),
     mcpCall: async () => ({ status: 404, body: { error: 'the agor MCP server is not available on this daemon' } }),
   });
   const deps: HttpDeps = {

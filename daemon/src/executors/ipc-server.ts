@@ -101,9 +101,13 @@ export class IpcServer {
       });
       return { messageId: row!.message_id, index: row!.index };
     });
+    // Deltas are handled one after another per connection, so clients see them in the order they were sent.
+    let streams: Promise<unknown> = Promise.resolve();
     peer.handle('messages.stream', M['messages.stream'], async (p) => {
       const { binding: b, ctx: c } = bound();
-      await streamDelta(c, { session_id: b.sessionId, message_id: p.messageId, delta: p.delta, seq: p.seq });
+      const run = streams.then(() => streamDelta(c, { session_id: b.sessionId, message_id: p.messageId, delta: p.delta, seq: p.seq }));
+      streams = run.catch(() => {});
+      await run;
       return { ok: true };
     });
     peer.handle('tasks.patch', M['tasks.patch'], async (p) => {

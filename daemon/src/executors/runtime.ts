@@ -29,6 +29,8 @@ export interface ExecutorRuntime {
   readonly kind: 'docker' | 'process';
   /** `none` when agent code runs with the daemon's own rights. */
   readonly isolation: 'container' | 'none';
+  /** How an executor reaches a service on the daemon's machine (a provider base URL on localhost), if not localhost. */
+  readonly hostAddress?: string;
   start(spec: ExecutorSpec): Promise<RunningExecutor>;
   /** Removes executors a previous daemon run left behind; returns how many. */
   reconcile(): Promise<number>;

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Ctx, type TaskQueue, transact } from '../core/context.js';
 import { conflict } from '../core/errors.js';
-import type { Peer } from '../ipc/peer.js';
+import { PeerClosedError, type Peer } from '../ipc/peer.js';
 import { ExecutorMethods, type ParamsOf } from '../protocol/ipc.js';
 import { emitSessionPatched } from '../services/sessions.js';
 import { updateTask } from '../services/tasks.js';
@@ -29,13 +29,14 @@ interface Running {
 export class TaskScheduler implements TaskQueue {
   private readonly running = new Map<string, Running>();
   private readonly hellos = new Map<string, (peer: Peer) => void>();
+  private closed = false;
 
   constructor(private readonly o: {
     pool: ExecutorPool; tokens: SessionTokens; audit: AuditLog; log: Logger; daemonId: string; systemCtx: () => Ctx;
   }) {}
 
   enqueue(task: TaskRow): void {
-    void this.pump(task.session_id);
+    void this.pump(task.session_id).catch((err: unknown) => this.o.log.error({ err, task: task.task_id }, 'could not start a task'));
   }
 
   /** The IPC server calls this when an executor connection proved its token. */
@@ -44,7 +45,7 @@ export class TaskScheduler implements TaskQueue {
   }
 
   private async pump(sessionId: string): Promise<void> {
-    if (this.running.has(sessionId)) return;
+    if (this.closed || this.running.has(sessionId)) return;
     const ctx = this.o.systemCtx();
     const [next] = await ctx.store.db.select().from(tasks)
       .where(and(eq(tasks.session_id, sessionId), eq(tasks.status, 'created'))).orderBy(asc(tasks.created_at), asc(tasks.task_id)).limit(1);
@@ -57,8 +58,13 @@ export class TaskScheduler implements TaskQueue {
       this.o.log.error({ err, task: next.task_id }, 'running a task failed');
     } finally {
       this.running.delete(sessionId);
-      void this.pump(sessionId);
+      void this.pump(sessionId).catch((err: unknown) => this.o.log.error({ err, session: sessionId }, 'could not start the next task'));
     }
+  }
+
+  /** Stops picking up tasks (the daemon is shutting down); running ones end with their connections. */
+  close(): void {
+    this.closed = true;
   }
 
   private async run(ctx: Ctx, state: Running): Promise<void> {
@@ -100,6 +106,11 @@ export class TaskScheduler implements TaskQueue {
       await Promise.race([peer.request('task.run', params, { timeoutMs: 24 * 3600_000, result: ExecutorMethods['task.run'].result }), closed, gone]);
     } catch (err) {
       failure = (err as Error).message;
+      if (err instanceof PeerClosedError && lease) {
+        // Say why the connection went, when the runtime knows (a killed container, an OOM exit).
+        const why = await Promise.race([lease.executor.exited, new Promise<null>((r) => setTimeout(() => r(null), 300))]);
+        failure = `the executor stopped unexpectedly (${why ?? err.message})`;
+      }
       log.warn({ reason: failure }, 'task did not complete');
     } finally {
       lease?.release();
@@ -194,7 +205,7 @@ export class TaskScheduler implements TaskQueue {
       .where(and(inArray(tasks.status, ['running', 'awaiting_permission']), sql`${tasks.data}->>'daemon_id' = ${this.o.daemonId}`));
     for (const t of orphans) await this.finalize(ctx, t, 'failed', 'the daemon restarted while this task ran; prompt again to continue');
     const queued = await ctx.store.db.selectDistinct({ session_id: tasks.session_id }).from(tasks).where(eq(tasks.status, 'created'));
-    for (const q of queued) void this.pump(q.session_id);
+    for (const q of queued) void this.pump(q.session_id).catch((err: unknown) => this.o.log.error({ err }, 'could not start a queued task'));
     return { failed: orphans.length, requeued: queued.length };
   }
 

@@ -60,7 +60,7 @@ export async function startExecutors(o: {
       requestPermission: (binding, tool, input, signal) => scheduler.requestPermission(binding, tool, input, signal),
       credentials: async (_binding, provider) => ({
         apiKey: config.providers[provider].apiKey ?? null,
-        baseUrl: runtime.kind === 'docker' ? reachableFromContainer(config.providers[provider].baseUrl) : (config.providers[provider].baseUrl ?? null),
+        baseUrl: reachableFrom(config.providers[provider].baseUrl, runtime.hostAddress),
       }),
       mcpCall: (binding, body) => o.mcpCall(binding, body),
     },
@@ -76,6 +76,7 @@ export async function startExecutors(o: {
     health: () => ({ isolation: runtime.isolation, executors: { ...runtime.status(), running_tasks: scheduler.active, pool: pool.snapshot().length } }),
     close: async () => {
       clearInterval(sweeper);
+      scheduler.close();
       await ipc.close();
       await pool.close();
       await audit.close();
@@ -84,12 +85,13 @@ export async function startExecutors(o: {
 }
 
 /**
- * A provider base URL as an executor container must use it: `localhost` means the daemon's machine, which a
- * container reaches through its network's gateway (the service must listen there, or on 0.0.0.0).
+ * A provider base URL as an executor must use it: inside a container `localhost` is the container itself, so a
+ * service on the daemon's machine is reached through the executor network's gateway (it must listen there or on 0.0.0.0).
  */
-export function reachableFromContainer(url: string | undefined, gateway = process.env.AGOR_EXECUTOR_HOST_GATEWAY ?? '172.17.0.1'): string | null {
+export function reachableFrom(url: string | undefined, hostAddress: string | undefined): string | null {
   if (!url) return null;
+  if (!hostAddress) return url;
   const u = new URL(url);
-  if (['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) u.hostname = gateway;
+  if (['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) u.hostname = hostAddress;
   return u.toString().replace(/\/$/, '');
 }

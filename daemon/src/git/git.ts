@@ -11,7 +11,8 @@ const ENV: Record<string, string> = Object.fromEntries(
 );
 
 function git(baseDir?: string, progress?: (e: SimpleGitProgressEvent) => void) {
-  return simpleGit({ baseDir, progress, timeout: { block: 10 * 60_000 } }).env(ENV);
+  // Worktrees belong to the executors' uid; the daemon only reads them and runs worktree add/remove, no hooks.
+  return simpleGit({ baseDir, progress, config: ['safe.directory=*'], timeout: { block: 10 * 60_000 } }).env(ENV);
 }
 
 /** The first line of git's own complaint, as the reason a user will read. */
