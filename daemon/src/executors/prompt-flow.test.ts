@@ -114,4 +114,35 @@ describe('prompt flow on the process runtime, with the real Claude Code agent', 
       ws.close();
     }
   });
+
+  it('asks for permission when the session requires it, waits awaiting_permission, and runs the tool once allowed', async () => {
+    await using fake = await new FakeAnthropic().start();
+    await using t = await startTestDaemon({ executorRuntime: 'process', anthropicBaseUrl: fake.url });
+    const { wt, session } = await setup(t);
+    await t.api.ok('PATCH', `/sessions/${session.session_id}`, { data: { permission_mode: 'default' } });
+    const ws = await WsClient.connect(t.url);
+    try {
+      await ws.subscribe(`sessions/${session.session_id}`);
+      const marker = fake.script('ask', [
+        { tool: { name: 'Write', input: { file_path: join(wt.path, 'approved.txt'), content: 'approved\n' } } },
+        { text: 'Written after approval.' },
+      ]);
+      const task = await t.api.ok('POST', `/sessions/${session.session_id}/prompt`, { prompt: `needs approval ${marker}` });
+      const asking = await ws.next((f) => f.service === 'tasks' && f.data.status === 'awaiting_permission', 'the permission request', 30_000);
+      expect(asking.data.data.permission_request).toMatchObject({ tool: 'Write', input: { file_path: join(wt.path, 'approved.txt') } });
+      expect(existsSync(join(wt.path, 'approved.txt'))).toBe(false);
+      expect((await t.api.ok('GET', `/sessions/${session.session_id}`)).status).toBe('awaiting_permission');
+      const bad = await t.api.post(`/tasks/${task.task_id}/permission`, { allow: 'yes' });
+      expect(bad.status).toBe(400);
+      await t.api.ok('POST', `/tasks/${task.task_id}/permission`, { allow: true, remember: true });
+      const done = await finished(ws, task.task_id, 'the approved task');
+      expect(done.data.status).toBe('completed');
+      expect(readFileSync(join(wt.path, 'approved.txt'), 'utf8')).toBe('approved\n');
+      expect((await t.api.ok('GET', `/sessions/${session.session_id}`)).data.allowed_tools).toEqual(['Write']);
+      const again = await t.api.post(`/tasks/${task.task_id}/permission`, { allow: true });
+      expect(again.status).toBe(409);
+    } finally {
+      ws.close();
+    }
+  });
 });
