@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import Docker from 'dockerode';
 import type { TestProject } from 'vitest/node';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
 
@@ -13,6 +15,10 @@ export async function setup(project: TestProject): Promise<void> {
   if (!url && process.env.CI) throw new Error('PostgreSQL is required under CI: install postgresql (initdb, pg_ctl) or set AGOR_TEST_DATABASE_URL');
   if (!url) console.warn('[agor tests] PostgreSQL server binaries not found: the PostgreSQL variants of the store tests are skipped (install postgresql to run them)');
   project.provide('postgresUrl', url);
+  // Docker tests must run the executor as built from this checkout, not a stale image.
+  if (await new Docker().ping().then(() => true, () => false)) {
+    execFileSync('deploy/build-executor-image.sh', { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
 }
 
 export async function teardown(): Promise<void> {

@@ -113,7 +113,14 @@ export class IpcServer {
     peer.handle('tasks.patch', M['tasks.patch'], async (p) => {
       const { binding: b, ctx: c } = bound();
       if (!b.taskId) throw new RpcError(RpcCode.CONFLICT, 'this token is not bound to a task');
-      await transact(c, (tx, emit) => updateTask(c, tx, emit, b.taskId as string, p));
+      await transact(c, async (tx, emit) => {
+        await updateTask(c, tx, emit, b.taskId as string, p);
+        // The session comes to rest with its task, in the same commit: no one sees a finished task on a running session.
+        if (p.status === 'completed' || p.status === 'failed' || p.status === 'stopped') {
+          await tx.update(sessions).set({ status: p.status === 'failed' ? 'failed' : 'idle', updated_at: c.clock.now() }).where(eq(sessions.session_id, b.sessionId));
+          await emitSessionPatched(tx, emit, b.sessionId);
+        }
+      });
       return { ok: true };
     });
     peer.handle('sessions.patch', M['sessions.patch'], async (p) => {

@@ -32,10 +32,13 @@ export const claudeCode: AgentAdapter = {
         ...(resume ? { resume } : {}),
         ...(task.forkFromSdkSessionId && !task.sdkSessionId ? { forkSession: true } : {}),
         ...(agentEnv.mcpUrl ? { mcpServers: { agor: { type: 'http' as const, url: agentEnv.mcpUrl } } } : {}),
-        canUseTool: async (tool, input) => {
-          const answer = await report.permission(tool, input);
-          return answer.allow ? { behavior: 'allow', updatedInput: input } : { behavior: 'deny', message: answer.reason ?? 'denied' };
-        },
+        // Consulted only when the session asks for approvals; bypassPermissions would never call it.
+        ...(task.permissionMode === 'bypassPermissions' ? {} : {
+          canUseTool: async (tool: string, input: Record<string, unknown>) => {
+            const answer = await report.permission(tool, input);
+            return answer.allow ? { behavior: 'allow' as const, updatedInput: input } : { behavior: 'deny' as const, message: answer.reason ?? 'denied' };
+          },
+        }),
         stderr: () => {},
       },
     });
