@@ -12,6 +12,7 @@ import { restRoutes } from './http/routes.js';
 import { EventHub } from './realtime/hub.js';
 import { WsServer } from './realtime/ws-server.js';
 import { CountCache } from './services/count-cache.js';
+import { mcpOverIpc } from './mcp/ipc-bridge.js';
 import { ensureAdmin, ensureLocalUser } from './services/users.js';
 import { openStore, type Store } from './store/driver.js';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   executors = await startExecutors({
     config, store, log, daemonId, baseCtx, systemCtx: () => ({ ...baseCtx(), actor: { kind: 'system' } }),
     dockerRuntime: options.dockerRuntime ?? ((socketPath) => dockerRuntimeIfAvailable({ image: config.executorImage, socketPath, daemonId, log })),
-    mcpCall: async () => ({ status: 404, body: { error: 'the agor MCP server is not available on this daemon' } }),
+    mcpCall: (binding, body) => mcpOverIpc({ ...baseCtx(), actor: { kind: 'system' } }, binding, body),
   });
   const deps: HttpDeps = {
     config, store, hub, clock, log, jwt, metrics, localUser, counts, version: VERSION, routes: restRoutes(jwt),

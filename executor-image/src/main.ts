@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { serveToken } from './connection.js';
+import { startMcpBridge } from './mcp-bridge.js';
 
 /**
  * The executor program. It reads one JSON line per task on stdin, `{"sessionToken": "…"}` (tokens never come
@@ -25,7 +26,7 @@ lines.on('line', (line) => {
   }
   if (!token) return;
   active += 1;
-  serveToken({ socketPath, sessionToken: token, home, mcpUrlFor: async () => null })
+  serveToken({ socketPath, sessionToken: token, home, mcpUrlFor: startMcpBridge })
     .catch((err: unknown) => process.stderr.write(`executor: ${(err as Error).message}\n`))
     .finally(() => {
       active -= 1;

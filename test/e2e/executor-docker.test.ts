@@ -127,4 +127,31 @@ describe.skipIf(!hasDocker)('executors in Docker containers', () => {
     expect((await finished(c, task2.task_id)).data.status).toBe('completed');
     expect(executorContainers(aliceId)).not.toContain(victim.slice(0, 12));
   });
+
+  it('lets the agent orchestrate Agor through its MCP server, bridged over the socket', async () => {
+    const a = await workspace(alice, 'alice-mcp');
+    const c = await WsClient.connect(t.url, { token: alice.token });
+    ws.push(c);
+    await c.subscribe('*');
+    const child = fake.script('e2e-child', [{ text: 'child done' }]);
+    const marker = fake.script('e2e-orchestrate', [
+      { tool: { name: 'mcp__agor__agor_sessions_get_current', input: {} } },
+      { tool: { name: 'mcp__agor__agor_sessions_spawn', input: { prompt: `handle the subtask ${child}`, title: 'spawned by the agent' } } },
+      { text: 'Delegated.' },
+    ]);
+    const task = await alice.ok('POST', `/sessions/${a.session.session_id}/prompt`, { prompt: `orchestrate ${marker}` });
+    expect((await finished(c, task.task_id)).data.status).toBe('completed');
+    const offered = fake.requests.find((r) => JSON.stringify(r.body.messages ?? []).includes('[script:e2e-orchestrate]'))!;
+    expect(offered.body.tools.map((tool: { name: string }) => tool.name)).toEqual(expect.arrayContaining(['mcp__agor__agor_sessions_get_current', 'mcp__agor__agor_sessions_spawn']));
+    const results = (await alice.ok('GET', `/messages?session_id=${a.session.session_id}`)).data.filter((m: { role: string }) => m.role === 'tool');
+    expect(JSON.stringify(results[0].content)).toContain(a.session.session_id);
+    const created = await c.next((f) => f.service === 'sessions' && f.event === 'created' && f.data.parent_session_id === a.session.session_id, 'the spawned session over WS');
+    expect(created.data.title).toBe('spawned by the agent');
+    const listed = await alice.ok('GET', `/sessions?parent_session_id=${a.session.session_id}`);
+    expect(listed.data.map((s: { session_id: string }) => s.session_id)).toEqual([created.data.session_id]);
+    const genealogy = await alice.ok('GET', `/sessions/${a.session.session_id}/genealogy`);
+    expect(genealogy.descendants).toEqual([expect.objectContaining({ session_id: created.data.session_id, relation: 'spawn' })]);
+    const childTask = (await alice.ok('GET', `/tasks?session_id=${created.data.session_id}`)).data[0];
+    expect((await finished(c, childTask.task_id)).data.status).toBe('completed');
+  });
 });

@@ -11,6 +11,8 @@ import { userForBearer } from '../services/authentication.js';
 import type { Store } from '../store/driver.js';
 import type { UserRow } from '../store/schema.js';
 import { readJson } from './body.js';
+import { actorForMcpToken } from '../mcp/auth.js';
+import { handleMcpRequest } from '../mcp/server.js';
 import type { Metrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { errorResponder, problem } from './problem.js';
@@ -73,6 +75,14 @@ export function createHttpApp(deps: HttpDeps): Hono {
       status: 'ok', version: deps.version, uptime_s: Math.round(process.uptime()), store: deps.store.kind,
       auth_required: deps.config.authRequired, memory: { rss: mem.rss, heap_used: mem.heapUsed }, ...deps.health(),
     });
+  });
+
+  app.all('/mcp', async (c) => {
+    const token = c.req.query('sessionToken') ?? c.req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+    if (!token) throw new DomainError('UNAUTHENTICATED', 'the MCP endpoint needs a token: ?sessionToken=<session MCP token> or Authorization: Bearer <token>');
+    const actor = (await actorForMcpToken(deps.store.db, token, deps.clock.now())) ?? (await actorFor(deps, `Bearer ${token}`).catch(() => null));
+    if (!actor) throw new DomainError('UNAUTHENTICATED', 'the MCP token is invalid or expired (session MCP tokens renew with the next prompt)');
+    return handleMcpRequest(ctxFor(deps, actor), c.req.raw);
   });
 
   for (const route of deps.routes) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { type Ctx, actorUser, transact } from '../core/context.js';
+import { type Actor, type Ctx, actorUser, transact } from '../core/context.js';
 import { conflict, invalid, notFound, unprocessable } from '../core/errors.js';
 import { uuidv7 } from '../core/ids.js';
 import { SessionCreate, SessionFork, SessionPatch, SessionPrompt, SessionSpawn, type Genealogy, type Session } from '../protocol/entities.js';
@@ -33,6 +33,12 @@ const spec: FindSpec = {
 
 export const MCP_TOKEN_TTL_MS = 24 * 3600_000;
 
+/** Who sees a session's secrets: its owner, except through another session's MCP token (agents see only their own). */
+export function secretViewer(actor: Actor, row: SessionRow): UserRow | null {
+  if (actor.kind === 'mcp' && actor.sessionId !== row.session_id) return null;
+  return actorUser(actor);
+}
+
 /** A session as `viewer` may see it: the MCP token is its owner's secret. */
 export function publicSession(row: SessionRow, viewer: UserRow | null): Session {
   if (viewer && viewer.user_id === row.created_by) return row as unknown as Session;
@@ -62,13 +68,12 @@ export async function findSessions(ctx: Ctx, query: Record<string, string[]>) {
     access = readableSessionsSql(ctx.store.db, ctx.actor);
   }
   const page = await findPage<SessionRow>(ctx, spec, q, access ? [access] : []);
-  const viewer = actorUser(ctx.actor);
-  return { ...page, data: page.data.map((s) => publicSession(s, viewer)) };
+  return { ...page, data: page.data.map((s) => publicSession(s, secretViewer(ctx.actor, s))) };
 }
 
 export async function getSession(ctx: Ctx, id: string): Promise<Session> {
   const { session } = await readableSession(ctx.store.db, ctx.actor, id);
-  return publicSession(session, actorUser(ctx.actor));
+  return publicSession(session, secretViewer(ctx.actor, session));
 }
 
 function newMcpToken(ctx: Ctx) {
@@ -148,7 +153,7 @@ export async function patchSession(ctx: Ctx, id: string, input: unknown): Promis
     emit(sessionEvent('patched', s, await boardOfSession(tx, s)));
     return s;
   });
-  return publicSession(row, actorUser(ctx.actor));
+  return publicSession(row, secretViewer(ctx.actor, row));
 }
 
 function pick(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {
@@ -166,7 +171,7 @@ export async function removeSession(ctx: Ctx, id: string, force = false): Promis
     emit(sessionEvent('removed', removed, board));
     return removed;
   });
-  return publicSession(row, actorUser(ctx.actor));
+  return publicSession(row, secretViewer(ctx.actor, row));
 }
 
 /** A new session holding a copy of messages 0..message_index; its agent continues from that point. */

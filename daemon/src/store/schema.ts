@@ -107,6 +107,7 @@ export const sessions = pgTable('sessions', {
   index('sessions_forked_idx').on(t.forked_from_session_id),
   index('sessions_created_by_idx').on(t.created_by),
   index('sessions_created_at_idx').on(t.created_at, t.session_id),
+  index('sessions_mcp_token_idx').on(sql`(${t.data}->>'mcp_token')`),
 ]);
 
 export const tasks = pgTable('tasks', {

@@ -1,0 +1,1 @@
+CREATE INDEX "sessions_mcp_token_idx" ON "sessions" USING btree (("data"->>'mcp_token'));
