@@ -145,4 +145,32 @@ describe('prompt flow on the process runtime, with the real Claude Code agent', 
       ws.close();
     }
   });
+
+  it('continues a fork from the parent’s SDK session, as a new SDK session', async () => {
+    await using fake = await new FakeAnthropic().start();
+    await using t = await startTestDaemon({ executorRuntime: 'process', anthropicBaseUrl: fake.url });
+    const { session } = await setup(t);
+    const ws = await WsClient.connect(t.url);
+    try {
+      await ws.subscribe('*');
+      const first = fake.script('parent-turn', [{ text: 'The secret word is PARENT-CONTEXT.' }]);
+      const t1 = await t.api.ok('POST', `/sessions/${session.session_id}/prompt`, { prompt: `remember ${first}` });
+      await finished(ws, t1.task_id, 'the parent task');
+      const parent = await t.api.ok('GET', `/sessions/${session.session_id}`);
+      const fork = await t.api.ok('POST', `/sessions/${session.session_id}/fork`, { message_index: parent.message_count - 1 });
+      const next = fake.script('fork-turn', [{ text: 'Forked answer.' }]);
+      const before = fake.requests.length;
+      const t2 = await t.api.ok('POST', `/sessions/${fork.session_id}/prompt`, { prompt: `what was it? ${next}` });
+      expect((await finished(ws, t2.task_id, 'the fork task')).data.status).toBe('completed');
+      const req = fake.requests.slice(before).find((r) => r.path.startsWith('/v1/messages'))!;
+      expect(JSON.stringify(req.body.messages)).toContain('PARENT-CONTEXT');
+      const forked = await t.api.ok('GET', `/sessions/${fork.session_id}`);
+      expect(forked.sdk_session_id).toBeTruthy();
+      expect(forked.sdk_session_id).not.toBe(parent.sdk_session_id);
+      expect(req.headers['x-claude-code-session-id']).toBe(forked.sdk_session_id);
+      expect((await t.api.ok('GET', `/sessions/${session.session_id}`)).sdk_session_id).toBe(parent.sdk_session_id);
+    } finally {
+      ws.close();
+    }
+  });
 });
