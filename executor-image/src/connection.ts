@@ -4,8 +4,10 @@ import { lineTransport, Peer, RpcError } from '@agor/daemon/ipc';
 import { ExecutorMethods, RpcCode } from '@agor/daemon/protocol';
 import type { AgentAdapter, AgentEnv, Reporter, TaskParams } from './agents/adapter.js';
 import { claudeCode } from './agents/claude-code.js';
+import { codex } from './agents/codex.js';
+import { gemini } from './agents/gemini.js';
 
-const ADAPTERS: Record<string, AgentAdapter | undefined> = { 'claude-code': claudeCode };
+const ADAPTERS: Record<string, AgentAdapter> = { 'claude-code': claudeCode, codex, gemini };
 
 /**
  * One session token's connection to the daemon: say hello, then run the task the daemon sends, reporting
@@ -46,11 +48,7 @@ export async function serveToken(o: { socketPath: string; sessionToken: string; 
 }
 
 async function runTask(peer: Peer, task: TaskParams, env: AgentEnv, signal: AbortSignal): Promise<'completed' | 'failed' | 'stopped'> {
-  const adapter = ADAPTERS[task.agenticTool];
-  if (!adapter) {
-    await peer.request('tasks.patch', { status: 'failed', error: `the ${task.agenticTool} agent is not available in this executor image` });
-    return 'failed';
-  }
+  const adapter = ADAPTERS[task.agenticTool] as AgentAdapter;
   let seq = 0;
   // Deltas go out in order without waiting for each reply; a message waits for the deltas before it.
   let streaming: Promise<unknown> = Promise.resolve();

@@ -49,6 +49,8 @@ export interface TestDaemonOptions {
   executorRuntime?: 'docker' | 'process' | 'auto';
   /** Anthropic endpoint the executors' agents should use (the fake model server). */
   anthropicBaseUrl?: string;
+  openaiBaseUrl?: string;
+  geminiBaseUrl?: string;
   dockerRuntime?: DaemonOptions['dockerRuntime'];
   executorIdleMs?: number;
 }
@@ -62,7 +64,11 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
   const config = withBindRules(Config.parse({
     home, port: 0, databaseUrl, authRequired: options.authRequired ?? false, logLevel: 'silent', adminEmail: ADMIN.email, adminPassword: ADMIN.password,
     executorRuntime: options.executorRuntime ?? 'process', executorIdleMs: options.executorIdleMs,
-    providers: { anthropic: { apiKey: 'test-anthropic-key', baseUrl: options.anthropicBaseUrl }, openai: {}, gemini: {} },
+    providers: {
+      anthropic: { apiKey: 'test-anthropic-key', baseUrl: options.anthropicBaseUrl },
+      openai: { apiKey: 'test-openai-key', baseUrl: options.openaiBaseUrl },
+      gemini: { apiKey: 'test-gemini-key', baseUrl: options.geminiBaseUrl },
+    },
   }));
   const log = pino({ level: process.env.AGOR_TEST_LOG ?? 'silent' });
   let daemon = await startDaemon({ config, clock: options.clock, log, dockerRuntime: options.dockerRuntime });

@@ -124,35 +124,35 @@ describe('the agor MCP server', () => {
     const saved = t;
     t = local;
     try {
-    const owner = local.api;
-    const { session, board, token } = await sessionFor(owner);
-    const client = await mcp(token, false);
-    const current = await call(client, 'agor_sessions_get_current');
-    expect(current.isError).toBeFalsy();
-    expect(current.structuredContent).toMatchObject({ session_id: session.session_id, data: { mcp_token: token } });
-    expect(JSON.parse(current.content[0]!.text).session_id).toBe(session.session_id);
+      const owner = local.api;
+      const { session, board, token } = await sessionFor(owner);
+      const client = await mcp(token, false);
+      const current = await call(client, 'agor_sessions_get_current');
+      expect(current.isError).toBeFalsy();
+      expect(current.structuredContent).toMatchObject({ session_id: session.session_id, data: { mcp_token: token } });
+      expect(JSON.parse(current.content[0]!.text).session_id).toBe(session.session_id);
 
-    const ws = await WsClient.connect(t.url);
-    await ws.subscribe(`boards/${board.board_id}`);
-    const marker = fake.script('mcp-child', [{ text: 'child finished' }]);
-    const spawned = await call(client, 'agor_sessions_spawn', { prompt: `do the subtask ${marker}`, title: 'delegated' });
-    expect(spawned.isError).toBeFalsy();
-    const child = spawned.structuredContent;
-    expect(child).toMatchObject({ parent_session_id: session.session_id, title: 'delegated', board_id: board.board_id });
-    await ws.next((f) => f.service === 'sessions' && f.event === 'created' && f.data.session_id === child.session_id, 'the child’s created event');
-    await ws.next((f) => f.service === 'tasks' && f.data.session_id === child.session_id && f.data.status === 'completed', 'the child’s task to complete', 30_000);
-    ws.close();
-    const genealogy = await owner.ok('GET', `/sessions/${session.session_id}/genealogy`);
-    expect(genealogy.descendants).toEqual([expect.objectContaining({ session_id: child.session_id, relation: 'spawn' })]);
+      const ws = await WsClient.connect(t.url);
+      await ws.subscribe(`boards/${board.board_id}`);
+      const marker = fake.script('mcp-child', [{ text: 'child finished' }]);
+      const spawned = await call(client, 'agor_sessions_spawn', { prompt: `do the subtask ${marker}`, title: 'delegated' });
+      expect(spawned.isError).toBeFalsy();
+      const child = spawned.structuredContent;
+      expect(child).toMatchObject({ parent_session_id: session.session_id, title: 'delegated', board_id: board.board_id });
+      await ws.next((f) => f.service === 'sessions' && f.event === 'created' && f.data.session_id === child.session_id, 'the child’s created event');
+      await ws.next((f) => f.service === 'tasks' && f.data.session_id === child.session_id && f.data.status === 'completed', 'the child’s task to complete', 30_000);
+      ws.close();
+      const genealogy = await owner.ok('GET', `/sessions/${session.session_id}/genealogy`);
+      expect(genealogy.descendants).toEqual([expect.objectContaining({ session_id: child.session_id, relation: 'spawn' })]);
 
-    await owner.ok('PATCH', `/sessions/${child.session_id}`, { status: 'running' });
-    const running = await call(client, 'agor_sessions_list', { status: 'running', boardId: board.board_id });
-    expect(running.structuredContent.data.map((s: { session_id: string }) => s.session_id)).toEqual([child.session_id]);
-    const all = await call(client, 'agor_sessions_list', { boardId: board.board_id });
-    expect(all.structuredContent.total).toBe(2);
-    // Another session's secret stays hidden, even from its own user's agent.
-    const other = all.structuredContent.data.find((s: { session_id: string }) => s.session_id === child.session_id);
-    expect(other.data.mcp_token).toBeUndefined();
+      await owner.ok('PATCH', `/sessions/${child.session_id}`, { status: 'running' });
+      const running = await call(client, 'agor_sessions_list', { status: 'running', boardId: board.board_id });
+      expect(running.structuredContent.data.map((s: { session_id: string }) => s.session_id)).toEqual([child.session_id]);
+      const all = await call(client, 'agor_sessions_list', { boardId: board.board_id });
+      expect(all.structuredContent.total).toBe(2);
+      // Another session's secret stays hidden, even from its own user's agent.
+      const other = all.structuredContent.data.find((s: { session_id: string }) => s.session_id === child.session_id);
+      expect(other.data.mcp_token).toBeUndefined();
     } finally {
       t = saved;
     }
