@@ -12,6 +12,7 @@ import { restRoutes } from './http/routes.js';
 import { EventHub } from './realtime/hub.js';
 import { WsServer } from './realtime/ws-server.js';
 import { CountCache } from './services/count-cache.js';
+import { userCredential } from './services/credentials.js';
 import { mcpOverIpc } from './mcp/ipc-bridge.js';
 import { ensureAdmin, ensureLocalUser } from './services/users.js';
 import { openStore, type Store } from './store/driver.js';
@@ -64,11 +65,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let executors: Executors | null = null;
   executors = await startExecutors({
     config, store, log, daemonId, baseCtx, systemCtx: () => ({ ...baseCtx(), actor: { kind: 'system' } }),
+    userCredential: (userId, provider) => userCredential(store.db, secrets.encryptionKey, userId, provider),
     dockerRuntime: options.dockerRuntime ?? ((socketPath) => dockerRuntimeIfAvailable({ image: config.executorImage, socketPath, daemonId, log })),
     mcpCall: (binding, body) => mcpOverIpc({ ...baseCtx(), actor: { kind: 'system' } }, binding, body),
   });
   const deps: HttpDeps = {
-    config, store, hub, clock, log, jwt, metrics, localUser, counts, version: VERSION, routes: restRoutes(jwt),
+    config, store, hub, clock, log, jwt, metrics, localUser, counts, version: VERSION, routes: restRoutes(jwt, secrets.encryptionKey),
     tasks: executors.scheduler ?? undefined,
     health: () => ({ store: store.kind, daemon_id: daemonId, ...executors?.health() }),
   };

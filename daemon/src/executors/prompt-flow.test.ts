@@ -173,4 +173,30 @@ describe('prompt flow on the process runtime, with the real Claude Code agent', 
       ws.close();
     }
   });
+
+  it("uses the user's own stored key, encrypted at rest, over the daemon's", async () => {
+    await using fake = await new FakeAnthropic().start();
+    await using t = await startTestDaemon({ executorRuntime: 'process', anthropicBaseUrl: fake.url });
+    const { session } = await setup(t);
+    const me = (await t.api.ok('GET', `/sessions/${session.session_id}`)).created_by;
+    const stored = await t.api.request('PUT', `/users/${me}/credentials/anthropic`, { api_key: 'sk-user-own-key-123', base_url: fake.url });
+    expect(stored.status).toBe(200);
+    expect(stored.body).toMatchObject({ provider: 'anthropic', has_key: true });
+    expect(JSON.stringify(await t.api.ok('GET', `/users/${me}/credentials`))).not.toContain('sk-user-own-key-123');
+    expect((await t.api.request('PUT', `/users/${me}/credentials/mistral`, { api_key: 'x' })).status).toBe(400);
+    const { sql } = await import('drizzle-orm');
+    const raw = JSON.stringify(await t.daemon.store.db.execute(sql`select * from user_credentials`));
+    expect(raw).not.toContain('sk-user-own-key-123');
+    const ws = await WsClient.connect(t.url);
+    try {
+      await ws.subscribe(`sessions/${session.session_id}`);
+      const marker = fake.script('own-key', [{ text: 'hi' }]);
+      const task = await t.api.ok('POST', `/sessions/${session.session_id}/prompt`, { prompt: `hello ${marker}` });
+      expect((await finished(ws, task.task_id, 'the task')).data.status).toBe('completed');
+      const req = fake.requests.find((r) => JSON.stringify(r.body.messages ?? []).includes('[script:own-key]'))!;
+      expect(req.headers['x-api-key']).toBe('sk-user-own-key-123');
+    } finally {
+      ws.close();
+    }
+  });
 });

@@ -29,6 +29,8 @@ export const socketPathFor = (home: string) => join(home, 'run', 'ipc.sock');
 export async function startExecutors(o: {
   config: Config; store: Store; log: Logger; daemonId: string; systemCtx: () => Ctx; baseCtx: () => Omit<Ctx, 'actor'>;
   dockerRuntime: (socketPath: string) => Promise<ExecutorRuntime | null>;
+  /** A user's own stored key for a provider, preferred over the daemon's. */
+  userCredential: (userId: string, provider: 'anthropic' | 'openai' | 'gemini') => Promise<{ apiKey: string; baseUrl: string | null } | null>;
   mcpCall: (binding: { sessionId: string; userId: string }, body: unknown) => Promise<{ status: number; body: unknown }>;
 }): Promise<Executors> {
   const { config, log } = o;
@@ -58,10 +60,14 @@ export async function startExecutors(o: {
     hooks: {
       onHello: (binding, peer) => scheduler.onHello(binding, peer),
       requestPermission: (binding, tool, input, signal) => scheduler.requestPermission(binding, tool, input, signal),
-      credentials: async (_binding, provider) => ({
-        apiKey: config.providers[provider].apiKey ?? null,
-        baseUrl: reachableFrom(config.providers[provider].baseUrl, runtime.hostAddress),
-      }),
+      credentials: async (binding, provider) => {
+        const own = await o.userCredential(binding.userId, provider);
+        const daemon = config.providers[provider];
+        return {
+          apiKey: own?.apiKey ?? daemon.apiKey ?? null,
+          baseUrl: reachableFrom(own ? (own.baseUrl ?? undefined) : daemon.baseUrl, runtime.hostAddress),
+        };
+      },
       mcpCall: (binding, body) => o.mcpCall(binding, body),
     },
   });

@@ -91,7 +91,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
       const params: Record<string, string> = { ...c.req.param() };
       if (route.path.endsWith('/*')) params['*'] = decodeURIComponent(c.req.path.slice(route.path.length - 1));
       if (route.id && params.id) params.id = await resolveId(deps.store.db, route.id.table, route.id.column, route.id.what, params.id);
-      const body = route.method === 'post' || route.method === 'patch' ? (route.body ? await readJson(c) : undefined) : undefined;
+      const body = route.body && (route.method === 'post' || route.method === 'put' || route.method === 'patch') ? await readJson(c) : undefined;
       const result = await route.handler(ctxFor(deps, actor), { params, query: c.req.queries() ?? {}, body });
       return c.json(result as object, (route.status ?? 200) as 200);
     });

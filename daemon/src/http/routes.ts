@@ -8,6 +8,7 @@ import { pageOf } from '../protocol/common.js';
 import * as auth from '../services/authentication.js';
 import * as boards from '../services/boards.js';
 import * as contextFiles from '../services/context-files.js';
+import * as credentials from '../services/credentials.js';
 import * as mcp from '../services/mcp-servers.js';
 import * as messages from '../services/messages.js';
 import * as repos from '../services/repos.js';
@@ -24,7 +25,7 @@ export interface Request {
 }
 
 export interface RouteDef {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   tag: string;
@@ -63,7 +64,7 @@ function resource(name: string, o: {
 }
 
 /** Every REST route of the daemon, in one table that both Hono and `/openapi.json` are built from. */
-export function restRoutes(jwt: Jwt): RouteDef[] {
+export function restRoutes(jwt: Jwt, encryptionKey: string): RouteDef[] {
   return [
     { method: 'post', path: '/authentication', summary: 'log in (email + password) or refresh', tag: 'authentication', public: true,
       body: P.Authentication, response: P.AuthResult, status: 201, handler: (ctx, r) => auth.authenticate(ctx, jwt, r.body) },
@@ -76,6 +77,13 @@ export function restRoutes(jwt: Jwt): RouteDef[] {
       entity: P.User, create: P.UserCreate, patch: P.UserPatch, id: { table: t.users, column: t.users.user_id, what: 'user' },
       find: (ctx, r) => users.findUsers(ctx, r.query), get: users.getUser, post: users.createUser, patchFn: users.patchUser, remove: users.removeUser,
     }),
+    { method: 'get', path: '/users/:id/credentials', summary: 'your provider keys (never the keys themselves)', tag: 'users',
+      id: { table: t.users, column: t.users.user_id, what: 'user' }, handler: (ctx, r) => credentials.listCredentials(ctx, idOf(r)) },
+    { method: 'put', path: '/users/:id/credentials/:provider', summary: 'store your own provider key (encrypted at rest)', tag: 'users',
+      id: { table: t.users, column: t.users.user_id, what: 'user' }, body: credentials.CredentialPut,
+      handler: (ctx, r) => credentials.putCredential(ctx, encryptionKey, idOf(r), r.params.provider ?? '', r.body) },
+    { method: 'delete', path: '/users/:id/credentials/:provider', summary: 'remove your provider key', tag: 'users',
+      id: { table: t.users, column: t.users.user_id, what: 'user' }, handler: (ctx, r) => credentials.removeCredential(ctx, idOf(r), r.params.provider ?? '') },
     ...resource('repos', {
       entity: P.Repo, create: P.RepoCreate, patch: P.RepoPatch, id: { table: t.repos, column: t.repos.repo_id, what: 'repo' },
       find: (ctx, r) => repos.findRepos(ctx, r.query), get: repos.getRepo, post: repos.createRepo, patchFn: repos.patchRepo, remove: repos.removeRepo,

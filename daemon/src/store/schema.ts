@@ -194,3 +194,12 @@ export type TaskRow = typeof tasks.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type McpServerRow = typeof mcpServers.$inferSelect;
 export type SessionMcpServerRow = typeof sessionMcpServers.$inferSelect;
+
+/** A user's own provider keys, encrypted at rest (AES-256-GCM); they reach agents only through credentials.get. */
+export const userCredentials = pgTable('user_credentials', {
+  user_id: text('user_id').notNull().references(() => users.user_id, { onDelete: 'cascade' }),
+  provider: text('provider').notNull(),
+  api_key_encrypted: text('api_key_encrypted').notNull(),
+  base_url: text('base_url'),
+  ...timestamps,
+}, (t) => [uniqueIndex('user_credentials_pk').on(t.user_id, t.provider)]);
