@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -30,18 +31,20 @@ export type Config = z.infer<typeof Config> & { authRequired: boolean };
 
 /** Reads the daemon's configuration from the environment; a bad value names the variable that holds it. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const home = env.AGOR_HOME || join(homedir(), '.agor');
+  const file = fileConfig(home);
   const raw = {
-    home: env.AGOR_HOME || join(homedir(), '.agor'),
+    home,
     host: env.HOST || undefined,
-    port: env.PORT || undefined,
+    port: env.PORT || file.port,
     databaseUrl: env.DATABASE_URL || undefined,
-    authRequired: env.AGOR_AUTH_REQUIRED || undefined,
+    authRequired: env.AGOR_AUTH_REQUIRED || file.auth_required,
     jwtSecret: env.AGOR_JWT_SECRET || undefined,
     logLevel: env.AGOR_LOG_LEVEL || undefined,
     daemonId: env.AGOR_DAEMON_ID || undefined,
     adminEmail: env.AGOR_ADMIN_EMAIL || undefined,
     adminPassword: env.AGOR_ADMIN_PASSWORD || undefined,
-    executorRuntime: env.AGOR_EXECUTOR_RUNTIME || undefined,
+    executorRuntime: env.AGOR_EXECUTOR_RUNTIME || file.executor_runtime,
     executorIdleMs: env.AGOR_EXECUTOR_IDLE_MS || undefined,
     executorImage: env.AGOR_EXECUTOR_IMAGE || undefined,
     providers: {
@@ -62,6 +65,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   return withBindRules(parsed.data);
+}
+
+/** `$AGOR_HOME/config.json` (written by `agor config set`); the environment overrides it. */
+function fileConfig(home: string): { port?: number; auth_required?: boolean; executor_runtime?: string } {
+  const path = join(home, 'config.json');
+  if (!existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, never>;
+  } catch {
+    throw new Error(`${path} is not valid JSON: fix it or delete it`);
+  }
 }
 
 /** Auth is always required when the daemon listens beyond loopback. */

@@ -73,6 +73,8 @@ export function restRoutes(jwt: Jwt, encryptionKey: string): RouteDef[] {
       handler: (ctx, r) => auth.createApiToken(ctx, r.body) },
     { method: 'delete', path: '/api-tokens/:id', summary: 'revoke an API token', tag: 'api-tokens', response: P.ApiToken,
       id: { table: t.apiTokens, column: t.apiTokens.api_token_id, what: 'API token' }, handler: (ctx, r) => auth.revokeApiToken(ctx, idOf(r)) },
+    { method: 'get', path: '/users/me', summary: 'the user this request acts as', tag: 'users', response: P.User,
+      handler: async (ctx) => users.getUser(ctx, ctx.actor.kind === 'system' ? '' : ctx.actor.user.user_id) },
     ...resource('users', {
       entity: P.User, create: P.UserCreate, patch: P.UserPatch, id: { table: t.users, column: t.users.user_id, what: 'user' },
       find: (ctx, r) => users.findUsers(ctx, r.query), get: users.getUser, post: users.createUser, patchFn: users.patchUser, remove: users.removeUser,
