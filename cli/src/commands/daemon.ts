@@ -3,7 +3,6 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
-import { configFromEnv, startDaemon } from '@agor/daemon';
 import { CliError } from '../errors.js';
 import { agorHome, daemonUrl } from '../home.js';
 import { jsonArg, print, progress, progressDone } from '../output.js';
@@ -38,6 +37,8 @@ const start = defineCommand({
   async run({ args }) {
     const env = { ...process.env, AGOR_HOME: agorHome(), ...(args.port ? { PORT: args.port } : {}) };
     if (args.foreground) {
+      // The daemon's code loads only for the command that runs it: every other command starts fast.
+      const { configFromEnv, startDaemon } = await import('@agor/daemon');
       let daemon;
       try {
         daemon = await startDaemon({ config: configFromEnv(env) });

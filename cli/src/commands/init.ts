@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
-import { configFromEnv, openStore } from '@agor/daemon';
 import { agorHome, configFile, readConfig, writeConfig } from '../home.js';
 import { jsonArg, print, progress, progressDone } from '../output.js';
 
@@ -9,6 +8,7 @@ export default defineCommand({
   meta: { name: 'init', description: 'Create $AGOR_HOME, its config and its database (migrated)' },
   args: { ...jsonArg },
   async run({ args }) {
+    const { configFromEnv, openStore } = await import('@agor/daemon');
     const home = agorHome();
     mkdirSync(home, { recursive: true });
     if (!existsSync(configFile())) writeConfig({ port: 3030, executor_runtime: 'auto', ...readConfig() });
