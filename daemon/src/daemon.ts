@@ -11,6 +11,7 @@ import { Metrics } from './http/metrics.js';
 import { restRoutes } from './http/routes.js';
 import { EventHub } from './realtime/hub.js';
 import { WsServer } from './realtime/ws-server.js';
+import { TerminalServer } from './realtime/terminals.js';
 import { CountCache } from './services/count-cache.js';
 import { userCredential } from './services/credentials.js';
 import { mcpOverIpc } from './mcp/ipc-bridge.js';
@@ -82,6 +83,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
   ws.attach(server as Server);
+  const terminals = new TerminalServer({ store, jwt, clock, log, pool: executors.pool, authRequired: config.authRequired, localUser });
+  terminals.attach(server as Server);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url, store: store.kind, auth_required: config.authRequired }, 'agor daemon listening');
@@ -90,6 +93,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const close = async () => {
     if (closed) return;
     closed = true;
+    terminals.close();
     await ws.close();
     await executors?.close();
     await new Promise<void>((resolve) => {

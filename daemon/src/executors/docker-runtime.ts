@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import type { Logger } from 'pino';
-import { LABELS, type ExecutorRuntime, type ExecutorSpec, type RunningExecutor } from './runtime.js';
+import { LABELS, type ExecutorRuntime, type ExecutorSpec, type RunningExecutor, type TerminalStream } from './runtime.js';
 
 /** The uid executor containers run as; worktrees they write to are handed to it. */
 export const EXECUTOR_UID = 1000;
@@ -147,6 +147,16 @@ export class DockerRuntime implements ExecutorRuntime {
         await container.remove({ force: true }).catch(() => {});
       },
     };
+  }
+
+  /** `docker exec` of a login shell with a TTY in the user's own container, as the executor uid. */
+  async openTerminal(executor: RunningExecutor, cwd: string): Promise<TerminalStream> {
+    const exec = await this.o.docker.getContainer(executor.id).exec({
+      Cmd: ['/bin/bash', '-l'], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, WorkingDir: cwd,
+      User: `${EXECUTOR_UID}:${EXECUTOR_UID}`, Env: ['TERM=xterm-256color', 'HOME=/home/agor'],
+    });
+    const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
+    return { stream, resize: async (cols, rows) => { await exec.resize({ w: cols, h: rows }).catch(() => {}); } };
   }
 
   /** Containers a previous run of this daemon left behind: their connections died with it, so they go. */

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { dirname } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Ctx, transact } from '../core/context.js';
 import { DomainError } from '../core/errors.js';
@@ -117,7 +117,14 @@ export class IpcServer {
         await updateTask(c, tx, emit, b.taskId as string, p);
         // The session comes to rest with its task, in the same commit: no one sees a finished task on a running session.
         if (p.status === 'completed' || p.status === 'failed' || p.status === 'stopped') {
-          await tx.update(sessions).set({ status: p.status === 'failed' ? 'failed' : 'idle', updated_at: c.clock.now() }).where(eq(sessions.session_id, b.sessionId));
+          // Cards show what a session has cost so far: add this task's usage to the session's total.
+          const total = sql`coalesce(${sessions.data}->'usage_total', '{}'::jsonb)`;
+          const usage = p.usage ?? {};
+          const merged = Object.entries(usage).reduce((acc, [k, v]) => sql`${acc} || jsonb_build_object(${k}::text, coalesce((${total}->>${k})::float8, 0) + ${v}::float8)`, sql`${total}`);
+          await tx.update(sessions).set({
+            status: p.status === 'failed' ? 'failed' : 'idle', updated_at: c.clock.now(),
+            data: sql`jsonb_set(${sessions.data}, '{usage_total}', ${merged})`,
+          }).where(eq(sessions.session_id, b.sessionId));
           await emitSessionPatched(tx, emit, b.sessionId);
         }
       });

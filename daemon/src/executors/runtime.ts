@@ -34,6 +34,14 @@ export interface ExecutorRuntime {
   start(spec: ExecutorSpec): Promise<RunningExecutor>;
   /** Removes executors a previous daemon run left behind; returns how many. */
   reconcile(): Promise<number>;
+  /** A TTY shell inside an executor, in `cwd` (runtimes that can isolate one; absent otherwise). */
+  openTerminal?(executor: RunningExecutor, cwd: string): Promise<TerminalStream>;
   /** Progress and state for /health (image build, engine). */
   status(): Record<string, unknown>;
+}
+
+/** A shell's byte stream and its window size. */
+export interface TerminalStream {
+  stream: import('node:stream').Duplex;
+  resize(cols: number, rows: number): Promise<void>;
 }

@@ -16,6 +16,7 @@ import { handleMcpRequest } from '../mcp/server.js';
 import type { Metrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { errorResponder, problem } from './problem.js';
+import { serveWeb } from './static.js';
 import { resolveId } from './resolve-id.js';
 import type { RouteDef } from './routes.js';
 
@@ -57,7 +58,7 @@ export function ctxFor(deps: HttpDeps, actor: Actor): Ctx {
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
   app.onError(errorResponder(deps.log));
-  app.notFound((c) => problem(c, 404, `no route ${c.req.method} ${c.req.path}`));
+  app.notFound((c) => serveWeb(c) ?? problem(c, 404, `no route ${c.req.method} ${c.req.path}`));
   app.use('*', async (c, next) => {
     const start = performance.now();
     await next();
