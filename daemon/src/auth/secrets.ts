@@ -6,8 +6,8 @@ import { z } from 'zod';
 const Secrets = z.object({ jwtSecret: z.string().min(32), encryptionKey: z.string().length(64) });
 export type Secrets = z.infer<typeof Secrets>;
 
-/** The daemon's secrets: from config when given, else generated once and kept (mode 0600) in `$AGOR_HOME/secrets.json`. */
-export function loadSecrets(home: string, jwtSecret?: string): Secrets {
+/** The daemon's secrets (JWT secret, key for stored provider keys): from config/env when given, else generated once and kept (mode 0600) in `$AGOR_HOME/secrets.json`. */
+export function loadSecrets(home: string, jwtSecret?: string, encryptionKey = process.env.AGOR_ENCRYPTION_KEY): Secrets {
   const file = join(home, 'secrets.json');
   let stored: Secrets;
   if (existsSync(file)) {
@@ -19,7 +19,8 @@ export function loadSecrets(home: string, jwtSecret?: string): Secrets {
     stored = { jwtSecret: randomBytes(32).toString('base64url'), encryptionKey: randomBytes(32).toString('hex') };
     writeFileSync(file, JSON.stringify(stored), { mode: 0o600, flag: 'wx' });
   }
-  return jwtSecret ? { ...stored, jwtSecret } : stored;
+  if (encryptionKey && !/^[0-9a-f]{64}$/.test(encryptionKey)) throw new Error('AGOR_ENCRYPTION_KEY must be 64 hex characters (32 bytes): `openssl rand -hex 32`');
+  return { ...stored, ...(jwtSecret ? { jwtSecret } : {}), ...(encryptionKey ? { encryptionKey } : {}) };
 }
 
 /** This daemon's stable id (it owns the tasks it runs across restarts): from config, else kept in `$AGOR_HOME/daemon-id`. */

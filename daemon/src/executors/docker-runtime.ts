@@ -160,9 +160,9 @@ export class DockerRuntime implements ExecutorRuntime {
   }
 
   /** Containers a previous run of this daemon left behind: their connections died with it, so they go. */
-  async reconcile(): Promise<number> {
+  async reconcile(daemonId = this.o.daemonId): Promise<number> {
     const orphans = await this.o.docker.listContainers({
-      all: true, filters: { label: [`${LABELS.managed}=true`, `${LABELS.daemonId}=${this.o.daemonId}`] },
+      all: true, filters: { label: [`${LABELS.managed}=true`, `${LABELS.daemonId}=${daemonId}`] },
     });
     await Promise.all(orphans.map((c) => this.o.docker.getContainer(c.Id).remove({ force: true }).catch(() => {})));
     return orphans.length;

@@ -32,8 +32,8 @@ export interface ExecutorRuntime {
   /** How an executor reaches a service on the daemon's machine (a provider base URL on localhost), if not localhost. */
   readonly hostAddress?: string;
   start(spec: ExecutorSpec): Promise<RunningExecutor>;
-  /** Removes executors a previous daemon run left behind; returns how many. */
-  reconcile(): Promise<number>;
+  /** Removes executors a previous run of this daemon (or of `daemonId`, a replica that died) left behind; returns how many. */
+  reconcile(daemonId?: string): Promise<number>;
   /** A TTY shell inside an executor, in `cwd` (runtimes that can isolate one; absent otherwise). */
   openTerminal?(executor: RunningExecutor, cwd: string): Promise<TerminalStream>;
   /** Progress and state for /health (image build, engine). */

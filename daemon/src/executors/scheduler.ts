@@ -209,6 +209,14 @@ export class TaskScheduler implements TaskQueue {
     return { failed: orphans.length, requeued: queued.length };
   }
 
+  /** Tasks of a replica that died (its lease lapsed): failed with the reason, so none stays `running`. */
+  async failOrphans(taskIds: string[]): Promise<void> {
+    const ctx = this.o.systemCtx();
+    const rows = await ctx.store.db.select().from(tasks).where(inArray(tasks.task_id, taskIds));
+    for (const t of rows) await this.finalize(ctx, t, 'failed', 'the daemon replica running this task stopped; prompt again to continue');
+    this.o.log.warn({ tasks: taskIds }, 'failed the tasks of a replica that stopped');
+  }
+
   get active(): number {
     return this.running.size;
   }

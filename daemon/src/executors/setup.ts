@@ -10,6 +10,7 @@ import { ProcessRuntime } from './process-runtime.js';
 import type { ExecutorRuntime } from './runtime.js';
 import { TaskScheduler } from './scheduler.js';
 import { SessionTokens } from './session-tokens.js';
+import { LeaseKeeper } from './leases.js';
 
 export interface Executors {
   scheduler: TaskScheduler | null;
@@ -77,11 +78,20 @@ export async function startExecutors(o: {
   if (removed || reconciled.failed) log.warn({ containers_removed: removed, ...reconciled }, 'reconciled executors left by a previous run');
   const sweeper = setInterval(() => void tokens.sweepExpired().catch(() => {}), 10 * 60_000);
   sweeper.unref();
+  const leases = new LeaseKeeper({
+    db: o.store.db, clock: o.baseCtx().clock, log, daemonId: o.daemonId,
+    onOrphans: async (taskIds, dead) => {
+      await scheduler.failOrphans(taskIds);
+      for (const d of dead) await runtime.reconcile(d).catch(() => 0);
+    },
+  });
+  await leases.start();
   return {
     scheduler, runtime, pool,
     health: () => ({ isolation: runtime.isolation, executors: { ...runtime.status(), running_tasks: scheduler.active, pool: pool.snapshot().length } }),
     close: async () => {
       clearInterval(sweeper);
+      await leases.stop();
       scheduler.close();
       await ipc.close();
       await pool.close();

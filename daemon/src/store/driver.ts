@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -45,6 +47,7 @@ async function openPglite(dataDir: string): Promise<Store> {
   mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir);
   const db = drizzlePglite(client, { schema });
+  await refuseNewerSchema(db as unknown as Db, () => client.close());
   await migratePglite(db, { migrationsFolder });
   return {
     kind: 'pglite',
@@ -57,6 +60,7 @@ async function openPglite(dataDir: string): Promise<Store> {
 async function openPostgres(url: string, max: number): Promise<Store> {
   const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'agor-daemon' } });
   const db = drizzlePostgres(client, { schema });
+  await refuseNewerSchema(db as unknown as Db, () => client.end({ timeout: 5 }));
   await migrateWithLock(client, () => migratePostgres(db, { migrationsFolder }));
   const notifier: Notifier = {
     async notify(channel, payload) {
@@ -75,6 +79,25 @@ async function openPostgres(url: string, max: number): Promise<Store> {
   };
 }
 
+/** The newest migration this code knows (drizzle-kit's journal), as drizzle records it (`created_at` = its `when`). */
+function newestKnownMigration(): number {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ when: number }> };
+  return Math.max(...journal.entries.map((e) => e.when));
+}
+
+/**
+ * A database migrated by a newer Agor must not be opened by an older one (its code would misread the schema):
+ * refuse, and say what to do.
+ */
+async function refuseNewerSchema(db: Db, close: () => Promise<void>): Promise<void> {
+  const applied = await db.execute(sql`select max(created_at)::text as newest from drizzle.__drizzle_migrations`).catch(() => null);
+  const newest = Number(rowsOf<{ newest: string | null }>(applied)[0]?.newest ?? 0);
+  if (newest > newestKnownMigration()) {
+    await close();
+    throw new Error('the database was migrated by a newer version of Agor; upgrade Agor, or restore a backup taken before the upgrade (`agor db restore`)');
+  }
+}
+
 /** Replicas starting together must not run the same migration twice: serialize on an advisory lock. */
 async function migrateWithLock(client: postgres.Sql, run: () => Promise<void>): Promise<void> {
   await client.begin(async (tx) => {
@@ -85,6 +108,7 @@ async function migrateWithLock(client: postgres.Sql, run: () => Promise<void>): 
 
 /** Rows of a raw `execute`: postgres.js returns them as the result, PGlite under `.rows`. */
 export function rowsOf<T>(result: unknown): T[] {
+  if (!result) return [];
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []);
 }

@@ -203,3 +203,10 @@ export const userCredentials = pgTable('user_credentials', {
   base_url: text('base_url'),
   ...timestamps,
 }, (t) => [uniqueIndex('user_credentials_pk').on(t.user_id, t.provider)]);
+
+/** Each live daemon replica renews its lease; tasks held by a replica whose lease lapsed are failed by a survivor. */
+export const daemonLeases = pgTable('daemon_leases', {
+  daemon_id: text('daemon_id').primaryKey(),
+  expires_at: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  started_at: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
