@@ -2,6 +2,7 @@ import { defineCommand, runCommand, showUsage } from 'citty';
 import board from './commands/board.js';
 import config from './commands/config.js';
 import daemon from './commands/daemon.js';
+import db from './commands/db.js';
 import doctor from './commands/doctor.js';
 import init from './commands/init.js';
 import mcp from './commands/mcp.js';
@@ -23,7 +24,7 @@ const main = defineCommand({
       + 'Finds the daemon through AGOR_URL (else the config, else http://127.0.0.1:3030) and authenticates with AGOR_TOKEN or `agor user login`.\n'
       + 'Ids may be given as unique prefixes of 8+ characters. Exit codes: 0 ok, 1 failed, 2 bad usage or authentication, 124 timed out.',
   },
-  subCommands: { init, daemon, open, config, doctor, repo, worktree, board, session, task, user, token, mcp, run },
+  subCommands: { init, daemon, db, open, config, doctor, repo, worktree, board, session, task, user, token, mcp, run },
 });
 
 /** One place turns every failure into a message and an exit code; a stack trace only for a bug, with AGOR_DEBUG. */

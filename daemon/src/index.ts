@@ -4,3 +4,4 @@ export { configFromEnv, withBindRules, Config } from './core/config.js';
 export { systemClock } from './core/clock.js';
 export type { Clock } from './core/clock.js';
 export { openStore } from './store/driver.js';
+export { backupStore, restoreStore } from './store/backup.js';
