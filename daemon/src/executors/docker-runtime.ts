@@ -76,10 +76,10 @@ export class DockerRuntime implements ExecutorRuntime {
   private async build(): Promise<void> {
     this.image = { state: 'building', progress: 'starting' };
     this.o.log.warn({ image: this.o.image }, 'the executor image is missing: building it (about 20 s)');
-    const src = ['executor-image/Dockerfile', 'executor-image/image-package.json', 'daemon/package.json',
-      ...listFiles('daemon/dist/protocol'), ...listFiles('daemon/dist/ipc'), ...listFiles('executor-image/dist')];
-    if (!existsSync(join(REPO_ROOT, 'executor-image/dist/main.js'))) {
-      this.image = { state: 'failed', error: 'executor-image/dist is missing: run npm run build' };
+    const src = ['package.json', 'package-lock.json', 'tsconfig.base.json', 'cli/package.json', 'web/package.json',
+      ...listFiles('daemon', ['dist', 'node_modules']), ...listFiles('executor-image', ['dist', 'node_modules'])];
+    if (!existsSync(join(REPO_ROOT, 'executor-image/Dockerfile'))) {
+      this.image = { state: 'failed', error: `no executor-image/Dockerfile under ${REPO_ROOT}: build the image with deploy/build-executor-image.sh` };
       throw new Error(this.image.error);
     }
     try {
@@ -184,14 +184,15 @@ function handOver(dir: string): void {
   walk(dir);
 }
 
-function listFiles(dir: string): string[] {
+/** Files under `dir` (relative to the repository), skipping folders named in `skip`: the image's build context. */
+function listFiles(dir: string, skip: string[] = []): string[] {
   const abs = join(REPO_ROOT, dir);
   if (!existsSync(abs)) return [];
   const out: string[] = [];
   const walk = (p: string) => {
     for (const e of readdirSync(p, { withFileTypes: true })) {
       const full = join(p, e.name);
-      if (e.isDirectory()) walk(full);
+      if (e.isDirectory()) { if (!skip.includes(e.name)) walk(full); }
       else out.push(relative(REPO_ROOT, full));
     }
   };

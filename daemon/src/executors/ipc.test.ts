@@ -34,7 +34,7 @@ describe('the executor socket', () => {
     const [user] = await db.select().from(users).where(eq(users.user_id, a.created_by));
     const tokens = new SessionTokens(db, clock);
     const tokenA = await tokens.issue({ sessionId: a.session_id, userId: user!.user_id, taskId: null });
-    const socketPath = socketPathFor(t.home);
+    const socketPath = socketPathFor(t.home, (await t.api.ok('GET', '/health')).daemon_id);
 
     const anon = await connect(socketPath);
     await expect(anon.request('messages.create', { role: 'assistant', content: 'x' })).rejects.toMatchObject({ code: RpcCode.UNAUTHENTICATED });

@@ -20,8 +20,8 @@ export interface Executors {
   close(): Promise<void>;
 }
 
-/** The IPC socket every executor connects to. */
-export const socketPathFor = (home: string) => join(home, 'run', 'ipc.sock');
+/** The IPC socket this daemon's executors connect to: one per daemon, since replicas may share AGOR_HOME. */
+export const socketPathFor = (home: string, daemonId: string) => join(home, 'run', daemonId, 'ipc.sock');
 
 /**
  * Chooses the executor runtime (docker, process, or auto: Docker when an engine answers) and starts the IPC
@@ -35,7 +35,7 @@ export async function startExecutors(o: {
   mcpCall: (binding: { sessionId: string; userId: string }, body: unknown) => Promise<{ status: number; body: unknown }>;
 }): Promise<Executors> {
   const { config, log } = o;
-  const socketPath = socketPathFor(config.home);
+  const socketPath = socketPathFor(config.home, o.daemonId);
   let runtime: ExecutorRuntime | null = null;
   let unavailable: string | null = null;
   if (config.executorRuntime !== 'process') runtime = await o.dockerRuntime(socketPath);
