@@ -7,8 +7,10 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   rm -f "$pwfile"
   echo "host all all 0.0.0.0/0 scram-sha-256" >> "$PGDATA/pg_hba.conf"
   pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start >/dev/null
-  if [ -n "${POSTGRES_DB:-}" ] && [ "${POSTGRES_DB}" != "${POSTGRES_USER:-postgres}" ]; then
-    createdb -U "${POSTGRES_USER:-postgres}" "$POSTGRES_DB"
+  db="${POSTGRES_DB:-${POSTGRES_USER:-postgres}}"
+  # initdb makes only `postgres`; like the official image, create the database named by POSTGRES_DB (default: the user).
+  if [ "$db" != "postgres" ]; then
+    createdb -U "${POSTGRES_USER:-postgres}" "$db"
   fi
   pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
 fi

@@ -30,7 +30,7 @@ describe.skipIf(!hasCompose)('the compose stack (daemon + PostgreSQL + executors
   const api = (port: string) => new Api(() => `http://127.0.0.1:${port}`);
   async function healthy(port: string): Promise<void> {
     for (let i = 0; i < 240; i++) {
-      if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) return;
+      if (await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)) return;
       await new Promise((r) => setTimeout(r, 500));
     }
     throw new Error(`the daemon on :${port} never became healthy:\n${compose('logs', '--tail', '40')}`);
@@ -51,7 +51,9 @@ describe.skipIf(!hasCompose)('the compose stack (daemon + PostgreSQL + executors
 
   beforeAll(async () => {
     fake = await new FakeAnthropic().start();
-    const gateway = JSON.parse(docker('network', 'inspect', 'bridge').out)[0].IPAM.Config[0].Gateway as string;
+    // The host as containers see it: the default bridge's gateway (not always listed; then the subnet's first address).
+    const ipam = JSON.parse(docker('network', 'inspect', 'bridge').out)[0].IPAM.Config[0] as { Gateway?: string; Subnet: string };
+    const gateway = ipam.Gateway ?? ipam.Subnet.replace(/\.0\/\d+$/, '.1');
     const home = mkdtempSync('/tmp/agor-compose-');
     chownSync(home, 1000, 1000);
     env = {
@@ -105,7 +107,7 @@ describe.skipIf(!hasCompose)('the compose stack (daemon + PostgreSQL + executors
     expect((await again.ok('GET', `/messages?session_id=${session.session_id}`)).total).toBeGreaterThanOrEqual(4);
     expect((await again.ok('GET', `/tasks/${task.task_id}`)).status).toBe('completed');
     expect(existsSync(join(wt.path, 'from-compose.txt'))).toBe(true);
-  });
+  }, 600_000);
 
   it('ha profile: events cross replicas, and killing a replica mid-task fails its task with a reason within 30 s', async () => {
     compose('--profile', 'ha', 'up', '-d');
@@ -136,5 +138,5 @@ describe.skipIf(!hasCompose)('the compose stack (daemon + PostgreSQL + executors
     } finally {
       ws.close();
     }
-  });
+  }, 600_000);
 });

@@ -208,7 +208,7 @@ function Canvas({ me, boardId }: { me: User; boardId: string }) {
       )}
       <SessionPanel sessionId={open} onClose={() => setOpen(null)} me={me} onOpen={setOpen} />
       <ReposDrawer opened={repos} onClose={() => setRepos(false)} />
-      <NewSessionModal opened={newSession} onClose={() => setNewSession(false)} boardId={boardId} onCreated={(id) => { setNewSession(false); setOpen(id); }} />
+      <NewSessionModal opened={newSession} onClose={() => setNewSession(false)} boardId={boardId} defaultAgent={((me.data as Record<string, unknown>).default_agent as string | undefined) ?? 'claude-code'} onCreated={(id) => { setNewSession(false); setOpen(id); }} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, type Page } from '../api';
 import { realtime } from '../realtime';
 import type { Board, User } from '../types';
+import { SettingsModal } from './SettingsModal';
 
 export function Header({ me, boardId, onBoard, onMe, onLogout }: { me: User; boardId: string | null; onBoard: (id: string | null) => void; onMe: (u: User) => void; onLogout: () => void }) {
   const [boards, setBoards] = useState<Board[]>([]);
@@ -10,6 +11,7 @@ export function Header({ me, boardId, onBoard, onMe, onLogout }: { me: User; boa
   const [name, setName] = useState('');
   const [profile, setProfile] = useState(false);
   const [tokens, setTokens] = useState(false);
+  const [settings, setSettings] = useState(false);
 
   useEffect(() => {
     void api<Page<Board>>('GET', '/boards?$limit=500').then((p) => {
@@ -51,6 +53,7 @@ export function Header({ me, boardId, onBoard, onMe, onLogout }: { me: User; boa
           <Menu.Label>{me.email}</Menu.Label>
           <Menu.Item onClick={() => setProfile(true)}>Name and emoji</Menu.Item>
           <Menu.Item onClick={() => setTokens(true)}>API tokens</Menu.Item>
+          <Menu.Item onClick={() => setSettings(true)}>Settings</Menu.Item>
           <Menu.Divider />
           <Menu.Item color="red" onClick={onLogout}>Log out</Menu.Item>
         </Menu.Dropdown>
@@ -63,6 +66,7 @@ export function Header({ me, boardId, onBoard, onMe, onLogout }: { me: User; boa
       </Modal>
       <ProfileModal opened={profile} me={me} onClose={() => setProfile(false)} onSaved={onMe} />
       <TokensModal opened={tokens} onClose={() => setTokens(false)} />
+      <SettingsModal opened={settings} onClose={() => setSettings(false)} me={me} onMe={onMe} />
     </Group>
   );
 }

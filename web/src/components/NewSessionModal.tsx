@@ -3,11 +3,11 @@ import { useEffect, useState } from 'react';
 import { api, type Page } from '../api';
 import type { Session, Worktree } from '../types';
 
-export function NewSessionModal({ opened, onClose, boardId, onCreated }: { opened: boolean; onClose: () => void; boardId: string; onCreated: (id: string) => void }) {
+export function NewSessionModal({ opened, onClose, boardId, onCreated, defaultAgent }: { opened: boolean; onClose: () => void; boardId: string; onCreated: (id: string) => void; defaultAgent: string }) {
   const [worktrees, setWorktrees] = useState<Worktree[]>([]);
   const [worktree, setWorktree] = useState<string | null>(null);
   const [title, setTitle] = useState('');
-  const [agent, setAgent] = useState<string>('claude-code');
+  const [agent, setAgent] = useState<string>(defaultAgent);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!opened) return;
