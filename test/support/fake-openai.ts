@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ScriptedServer } from './scripted-server.js';
 
 /** One scripted Responses turn: a message (text chunks) and/or a function call (shell or MCP). */
 export interface ResponsesTurn {
@@ -12,38 +12,17 @@ export interface ResponsesTurn {
  * A fake OpenAI Responses API (`POST /v1/responses`, SSE) for the Codex CLI: scripts are chosen by a
  * `[script:<name>]` marker in the latest user input and advanced by the function-call outputs since.
  */
-export class FakeOpenAI implements AsyncDisposable {
-  readonly requests: Array<{ path: string; headers: IncomingMessage['headers']; body: any }> = [];
-  private readonly scripts = new Map<string, ResponsesTurn[]>();
-  private server: Server | null = null;
-  port = 0;
-
-  script(name: string, turns: ResponsesTurn[]): string {
-    this.scripts.set(name, turns);
-    return `[script:${name}]`;
-  }
-
-  async start(host = '0.0.0.0'): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, host, () => r()));
-    this.port = (this.server!.address() as AddressInfo).port;
-    return this;
-  }
-
+export class FakeOpenAI extends ScriptedServer<ResponsesTurn> {
   get url(): string {
     return `http://127.0.0.1:${this.port}/v1`;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : {};
-    this.requests.push({ path: req.url ?? '', headers: req.headers, body });
+  protected async handle(req: IncomingMessage, body: any, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST' || !req.url?.startsWith('/v1/responses')) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
       return;
     }
-    const turn = this.pick(body.input ?? []);
+    const turn = this.turnFor(body.input ?? []);
     if (turn.status) {
       res.writeHead(turn.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `scripted failure ${turn.status}`, type: 'invalid_request_error' } }));
       return;
@@ -74,25 +53,7 @@ export class FakeOpenAI implements AsyncDisposable {
     res.end();
   }
 
-  private pick(input: Array<{ type?: string; role?: string; content?: unknown }>): ResponsesTurn {
-    let last = -1;
-    let name: string | undefined;
-    input.forEach((item, i) => {
-      if (item.role !== 'user') return;
-      const text = JSON.stringify(item.content ?? '');
-      const found = text.match(/\[script:([\w-]+)\]/g);
-      if (found) {
-        last = i;
-        name = found.at(-1)!.slice(8, -1);
-      }
-    });
-    const turns = name ? this.scripts.get(name) : undefined;
-    if (!turns) return { text: ['ok'] };
-    const since = input.slice(last + 1).filter((i) => i.type === 'function_call_output').length;
-    return turns[Math.min(since, turns.length - 1)] ?? { text: ['ok'] };
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  private turnFor(input: Array<{ type?: string; role?: string; content?: unknown }>): ResponsesTurn {
+    return this.pick(input, (i) => i.role === 'user', (i) => JSON.stringify(i.content ?? ''), (after) => after.filter((i: any) => i.type === 'function_call_output').length, { text: ['ok'] });
   }
 }
