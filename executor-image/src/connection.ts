@@ -57,9 +57,9 @@ async function runTask(peer: Peer, task: TaskParams, env: AgentEnv, signal: Abor
       const call = peer.request('messages.stream', { messageId, delta, seq: seq++ }).catch(() => {});
       streaming = streaming.then(() => call);
     },
-    message: async (role, content, messageId) => {
+    message: async (role, content, messageId, sdkMessageId) => {
       await streaming;
-      await peer.request('messages.create', { role, content, messageId: messageId ?? randomUUID() });
+      await peer.request('messages.create', { role, content, messageId: messageId ?? randomUUID(), ...(sdkMessageId ? { sdkMessageId } : {}) });
     },
     sdkSession: async (sdkSessionId) => { await peer.request('sessions.patch', { sdkSessionId }); },
     permission: (tool, input) => peer.request('permissions.request', { tool, input }, { timeoutMs: 24 * 3600_000 }),

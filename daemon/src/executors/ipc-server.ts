@@ -94,7 +94,7 @@ export class IpcServer {
       const { binding: b, ctx: c } = bound();
       const { session, board } = await writableSession(c.store.db, c.actor, b.sessionId);
       const [row] = await transact(c, async (tx, emit) => {
-        const rows = await appendMessages(tx, b.sessionId, [{ message_id: p.messageId, role: p.role, content: p.content, task_id: b.taskId ?? undefined }]);
+        const rows = await appendMessages(tx, b.sessionId, [{ message_id: p.messageId, sdk_message_id: p.sdkMessageId, role: p.role, content: p.content, task_id: b.taskId ?? undefined }]);
         for (const r of rows) emit(serviceEvent('messages', 'created', r, sessionChannels(session), boardAudience(board)));
         await emitSessionPatched(tx, emit, b.sessionId);
         return rows;

@@ -146,7 +146,7 @@ describe('prompt flow on the process runtime, with the real Claude Code agent', 
     }
   });
 
-  it('continues a fork from the parent’s SDK session, as a new SDK session', async () => {
+  it('continues a fork from the parent’s SDK session cut at the fork point, as a new SDK session', async () => {
     await using fake = await new FakeAnthropic().start();
     await using t = await startTestDaemon({ executorRuntime: 'process', anthropicBaseUrl: fake.url });
     const { session } = await setup(t);
@@ -156,14 +156,23 @@ describe('prompt flow on the process runtime, with the real Claude Code agent', 
       const first = fake.script('parent-turn', [{ text: 'The secret word is PARENT-CONTEXT.' }]);
       const t1 = await t.api.ok('POST', `/sessions/${session.session_id}/prompt`, { prompt: `remember ${first}` });
       await finished(ws, t1.task_id, 'the parent task');
+      const later = fake.script('after-fork-point', [{ text: 'This came AFTER-THE-FORK-POINT.' }]);
+      const t2 = await t.api.ok('POST', `/sessions/${session.session_id}/prompt`, { prompt: `more ${later}` });
+      await finished(ws, t2.task_id, 'the second parent task');
       const parent = await t.api.ok('GET', `/sessions/${session.session_id}`);
-      const fork = await t.api.ok('POST', `/sessions/${session.session_id}/fork`, { message_index: parent.message_count - 1 });
+      const history = (await t.api.ok('GET', `/messages?session_id=${session.session_id}`)).data;
+      expect(history.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+      expect(history[1].sdk_message_id).toBeTruthy();
+      const fork = await t.api.ok('POST', `/sessions/${session.session_id}/fork`, { message_index: 1 });
+      expect(fork.message_count).toBe(2);
       const next = fake.script('fork-turn', [{ text: 'Forked answer.' }]);
       const before = fake.requests.length;
-      const t2 = await t.api.ok('POST', `/sessions/${fork.session_id}/prompt`, { prompt: `what was it? ${next}` });
-      expect((await finished(ws, t2.task_id, 'the fork task')).data.status).toBe('completed');
+      const t3 = await t.api.ok('POST', `/sessions/${fork.session_id}/prompt`, { prompt: `what was it? ${next}` });
+      expect((await finished(ws, t3.task_id, 'the fork task')).data.status).toBe('completed');
       const req = fake.requests.slice(before).find((r) => r.path.startsWith('/v1/messages'))!;
-      expect(JSON.stringify(req.body.messages)).toContain('PARENT-CONTEXT');
+      const sent = JSON.stringify(req.body.messages);
+      expect(sent).toContain('PARENT-CONTEXT');
+      expect(sent).not.toContain('AFTER-THE-FORK-POINT');
       const forked = await t.api.ok('GET', `/sessions/${fork.session_id}`);
       expect(forked.sdk_session_id).toBeTruthy();
       expect(forked.sdk_session_id).not.toBe(parent.sdk_session_id);

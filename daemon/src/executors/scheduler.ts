@@ -97,6 +97,7 @@ export class TaskScheduler implements TaskQueue {
         taskId: task.task_id, sessionId: task.session_id, prompt: task.prompt, agenticTool: row.session.agentic_tool as ParamsOf<'task.run'>['agenticTool'],
         cwd: row.worktree.path, sdkSessionId: row.session.sdk_session_id,
         forkFromSdkSessionId: row.session.sdk_session_id ? null : ((data.fork_of_sdk_session_id as string | undefined) ?? null),
+        forkAtSdkMessageId: row.session.sdk_session_id ? null : ((data.fork_at_sdk_message_id as string | undefined) ?? null),
         model: (data.model as string | undefined) ?? null,
         permissionMode: (data.permission_mode as ParamsOf<'task.run'>['permissionMode'] | undefined) ?? 'bypassPermissions',
       };

@@ -106,7 +106,7 @@ export const Task = z.object({
 
 export const Message = z.object({
   message_id: Id, session_id: Id, task_id: Id.nullable(), index: z.number().int(), role: MessageRole,
-  content: z.unknown(), ...stamps,
+  content: z.unknown(), sdk_message_id: z.string().nullable(), ...stamps,
 });
 export const MessageContent = z.union([z.string().max(1_000_000), z.array(Json).max(1000)]);
 export const MessageCreate = z.strictObject({

@@ -10,7 +10,7 @@ export const ExecutorMethods = {
   'auth.hello': { params: z.strictObject({ sessionToken: z.string().min(1).max(200) }), result: z.object({ sessionId: Id, userId: Id, taskId: Id.nullable() }) },
   'messages.create': {
     params: z.strictObject({
-      messageId: Id.optional(), role: MessageRole, content: z.union([z.string().max(1_000_000), z.array(z.record(z.string(), z.unknown())).max(1000)]),
+      messageId: Id.optional(), sdkMessageId: z.string().max(200).optional(), role: MessageRole, content: z.union([z.string().max(1_000_000), z.array(z.record(z.string(), z.unknown())).max(1000)]),
     }),
     result: z.object({ messageId: Id, index: z.number().int() }),
   },
@@ -35,7 +35,8 @@ export const ExecutorMethods = {
   'task.run': {
     params: z.strictObject({
       taskId: Id, sessionId: Id, prompt: z.string(), agenticTool: AgenticTool, cwd: z.string(),
-      sdkSessionId: z.string().nullable(), forkFromSdkSessionId: z.string().nullable(), model: z.string().nullable(),
+      sdkSessionId: z.string().nullable(), forkFromSdkSessionId: z.string().nullable(), forkAtSdkMessageId: z.string().nullable(),
+      model: z.string().nullable(),
       permissionMode: z.enum(['bypassPermissions', 'default', 'acceptEdits']),
     }),
     result: z.object({ status: TaskStatus }),

@@ -65,12 +65,12 @@ export async function createMessages(ctx: Ctx, input: unknown): Promise<MessageR
 }
 
 /** Inserts messages at the session's next indexes, holding the session row lock so concurrent appends cannot interleave. */
-export async function appendMessages(tx: Tx, sessionId: string, list: Array<Omit<z.infer<typeof MessageCreate>, 'session_id'> & { message_id?: string }>): Promise<MessageRow[]> {
+export async function appendMessages(tx: Tx, sessionId: string, list: Array<Omit<z.infer<typeof MessageCreate>, 'session_id'> & { message_id?: string; sdk_message_id?: string }>): Promise<MessageRow[]> {
   const [locked] = await tx.select({ n: sessions.message_count }).from(sessions).where(eq(sessions.session_id, sessionId)).for('update');
   let next = locked?.n ?? 0;
   const values = list.map((m) => {
     if (m.index !== undefined && m.index !== next) throw conflict(`message index ${m.index} is not the next index of session ${sessionId} (${next})`);
-    return { message_id: m.message_id ?? uuidv7(), session_id: sessionId, task_id: m.task_id ?? null, index: next++, role: m.role, content: m.content };
+    return { message_id: m.message_id ?? uuidv7(), session_id: sessionId, task_id: m.task_id ?? null, index: next++, role: m.role, content: m.content, sdk_message_id: m.sdk_message_id ?? null };
   });
   const rows = await tx.insert(messages).values(values).returning();
   await tx.update(sessions).set({ message_count: next, updated_at: sql`now()` }).where(eq(sessions.session_id, sessionId));
@@ -81,7 +81,7 @@ export async function appendMessages(tx: Tx, sessionId: string, list: Array<Omit
 export async function copyMessages(tx: Tx, fromSessionId: string, toSessionId: string, upTo: number): Promise<number> {
   const rows = await tx.select().from(messages).where(and(eq(messages.session_id, fromSessionId), sql`${messages.index} <= ${upTo}`)).orderBy(messages.index);
   if (rows.length === 0) return 0;
-  await tx.insert(messages).values(rows.map((r) => ({ message_id: uuidv7(), session_id: toSessionId, task_id: null, index: r.index, role: r.role, content: r.content })));
+  await tx.insert(messages).values(rows.map((r) => ({ message_id: uuidv7(), session_id: toSessionId, task_id: null, index: r.index, role: r.role, content: r.content, sdk_message_id: r.sdk_message_id })));
   await tx.update(sessions).set({ message_count: rows.length }).where(eq(sessions.session_id, toSessionId));
   return rows.length;
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { type Actor, type Ctx, actorUser, transact } from '../core/context.js';
 import { conflict, invalid, notFound, unprocessable } from '../core/errors.js';
 import { uuidv7 } from '../core/ids.js';
 import { SessionCreate, SessionFork, SessionPatch, SessionPrompt, SessionSpawn, type Genealogy, type Session } from '../protocol/entities.js';
 import { rowsOf, type Tx } from '../store/driver.js';
-import { boardObjects, sessions, tasks, worktrees, type BoardRow, type SessionRow, type TaskRow, type UserRow } from '../store/schema.js';
+import { boardObjects, messages, sessions, tasks, worktrees, type BoardRow, type SessionRow, type TaskRow, type UserRow } from '../store/schema.js';
 import {
   boardAudience, boardOfSession, canReadBoard, loadBoard, readableSession, readableSessionsSql, sessionChannels, writableSession,
 } from './access.js';
@@ -190,6 +190,11 @@ export async function forkSession(ctx: Ctx, id: string, input: unknown): Promise
       data: parent.sdk_session_id ? { fork_of_sdk_session_id: parent.sdk_session_id } : {},
     });
     await copyMessages(tx, parent.session_id, fork.session_id, body.message_index);
+    // The agent resumes the parent's SDK session cut at the last message it knows at or before the fork point.
+    const [cut] = await tx.select({ id: messages.sdk_message_id }).from(messages)
+      .where(and(eq(messages.session_id, parent.session_id), sql`${messages.index} <= ${body.message_index}`, sql`${messages.sdk_message_id} is not null`))
+      .orderBy(desc(messages.index)).limit(1);
+    if (cut?.id) await tx.update(sessions).set({ data: sql`${sessions.data} || ${JSON.stringify({ fork_at_sdk_message_id: cut.id })}::jsonb` }).where(eq(sessions.session_id, fork.session_id));
     return (await emitSessionPatched(tx, emit, fork.session_id)) as SessionRow;
   });
   return publicSession(row, user);

@@ -131,6 +131,8 @@ export const messages = pgTable('messages', {
   index: integer('index').notNull(),
   role: text('role').notNull(),
   content: jsonb('content').$type<unknown>().notNull(),
+  /** The agent SDK's own id for this message, when it came from one: forks resume the SDK session at it. */
+  sdk_message_id: text('sdk_message_id'),
   ...timestamps,
 }, (t) => [uniqueIndex('messages_session_index_idx').on(t.session_id, t.index), index('messages_task_idx').on(t.task_id)]);
 

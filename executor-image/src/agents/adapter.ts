@@ -5,7 +5,7 @@ export interface Reporter {
   /** A text delta of the assistant message `messageId` (not stored; the full message follows). */
   stream(messageId: string, delta: string): void;
   /** Stores a complete message; `messageId` ties it to the deltas streamed under that id. */
-  message(role: 'assistant' | 'tool' | 'system', content: string | Array<Record<string, unknown>>, messageId?: string): Promise<void>;
+  message(role: 'assistant' | 'tool' | 'system', content: string | Array<Record<string, unknown>>, messageId?: string, sdkMessageId?: string): Promise<void>;
   sdkSession(sdkSessionId: string): Promise<void>;
   /** Asks the user (through the daemon) whether the agent may use a tool. */
   permission(tool: string, input: Record<string, unknown>): Promise<{ allow: boolean; reason?: string }>;

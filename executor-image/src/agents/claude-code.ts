@@ -30,7 +30,7 @@ export const claudeCode: AgentAdapter = {
         permissionMode: task.permissionMode, allowDangerouslySkipPermissions: task.permissionMode === 'bypassPermissions',
         ...(task.model ? { model: task.model } : {}),
         ...(resume ? { resume } : {}),
-        ...(task.forkFromSdkSessionId && !task.sdkSessionId ? { forkSession: true } : {}),
+        ...(task.forkFromSdkSessionId && !task.sdkSessionId ? { forkSession: true, ...(task.forkAtSdkMessageId ? { resumeSessionAt: task.forkAtSdkMessageId } : {}) } : {}),
         ...(agentEnv.mcpUrl ? { mcpServers: { agor: { type: 'http' as const, url: agentEnv.mcpUrl } } } : {}),
         // Consulted only when the session asks for approvals; bypassPermissions would never call it.
         ...(task.permissionMode === 'bypassPermissions' ? {} : {
@@ -63,10 +63,10 @@ export const claudeCode: AgentAdapter = {
           // The SDK may split one API message into several; the first carries the streamed id.
           const id = streamIds.get(m.message.id);
           streamIds.delete(m.message.id);
-          await report.message('assistant', m.message.content as unknown as Array<Record<string, unknown>>, id);
+          await report.message('assistant', m.message.content as unknown as Array<Record<string, unknown>>, id, m.uuid);
         } else if (m.type === 'user' && Array.isArray(m.message.content)) {
           const results = (m.message.content as unknown as Array<Record<string, unknown>>).filter((b) => b.type === 'tool_result');
-          if (results.length) await report.message('tool', results);
+          if (results.length) await report.message('tool', results, undefined, m.uuid);
         } else if (m.type === 'result') {
           result = m;
         }

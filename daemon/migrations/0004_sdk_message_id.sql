@@ -1,0 +1,1 @@
+ALTER TABLE "messages" ADD COLUMN "sdk_message_id" text;
