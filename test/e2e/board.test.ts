@@ -17,6 +17,12 @@ describe.skipIf(!ready)('the board in the browser, two users live', () => {
   let boardId: string;
   let worktreePath: string;
 
+  /** Closes the session panel the way a user does, and waits until it no longer covers the board. */
+  async function closePanel(page: Page): Promise<void> {
+    await page.locator('.mantine-Drawer-close').click();
+    await page.locator('.mantine-Drawer-content').waitFor({ state: 'hidden' });
+  }
+
   async function signIn(email: string, password: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
@@ -56,7 +62,7 @@ describe.skipIf(!ready)('the board in the browser, two users live', () => {
     await a.getByTestId('new-session').click();
     await a.getByTestId('session-title').fill('Hero section');
     await a.getByTestId('create-session').click();
-    await a.keyboard.press('Escape');
+    await closePanel(a);
     const cardOnB = b.locator('[data-testid=session-card]', { hasText: 'Hero section' });
     await cardOnB.waitFor({ timeout: 10_000 });
 
@@ -96,6 +102,8 @@ describe.skipIf(!ready)('the board in the browser, two users live', () => {
     expect(await b.locator('[data-testid=session-card]').count()).toBe(2);
 
     // A's terminal, in the worktree inside A's container, shows the file the agent wrote.
+    await closePanel(a);
+    await a.locator('.react-flow__controls-fitview').click();
     await a.locator('[data-testid=session-card]', { hasText: 'Hero section (fork' }).dblclick();
     await a.getByTestId('open-terminal').click();
     await a.getByTestId('terminal-status').getByText('connected').waitFor({ timeout: 30_000 });

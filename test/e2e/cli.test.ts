@@ -74,7 +74,15 @@ describe('the agor CLI against a real daemon', () => {
       const table = await agor(['session', 'list'], env);
       expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+TITLE\s+AGENT\s+STATUS/);
 
-      const ambiguous = await agor(['session', 'show', sid.slice(0, 8)], env);
+      // UUIDv7s made within the same 65 s share their first 8 hex characters; find such a pair, or make one.
+      const ids = (list.json.data as Array<{ session_id: string }>).map((x) => x.session_id);
+      let shared = ids.flatMap((x) => ids.filter((y) => y !== x && y.slice(0, 8) === x.slice(0, 8)))[0];
+      while (!shared) {
+        const a = (await agor(['session', 'create', '--worktree', wt.json.worktree_id, '--json'], env)).json.session_id as string;
+        const b = (await agor(['session', 'create', '--worktree', wt.json.worktree_id, '--json'], env)).json.session_id as string;
+        if (a.slice(0, 8) === b.slice(0, 8)) shared = a;
+      }
+      const ambiguous = await agor(['session', 'show', shared.slice(0, 8)], env);
       expect(ambiguous.code).toBe(2);
       expect(ambiguous.stderr).toMatch(/matches several sessions: .*give more characters/);
       expect(ambiguous.stderr).not.toMatch(/at .*\.js/);

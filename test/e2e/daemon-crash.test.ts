@@ -28,7 +28,7 @@ describe.skipIf(!hasDocker)('a daemon killed with SIGKILL mid-task', () => {
     ]);
     const task = await api.ok('POST', `/sessions/${session.session_id}/prompt`, { prompt: `go ${marker}` });
     let acknowledged: Array<{ message_id: string }> = [];
-    for (let i = 0; i < 300 && acknowledged.length < 5; i++) {
+    for (let i = 0; i < 900 && acknowledged.length < 5; i++) {
       acknowledged = (await api.ok('GET', `/messages?session_id=${session.session_id}`)).data;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -48,7 +48,7 @@ describe.skipIf(!hasDocker)('a daemon killed with SIGKILL mid-task', () => {
     const next = fake.script('after-crash', [{ text: 'Fine again.' }]);
     const task2 = await api.ok('POST', `/sessions/${session.session_id}/prompt`, { prompt: `again ${next}` });
     let status = '';
-    for (let i = 0; i < 300 && !['completed', 'failed'].includes(status); i++) {
+    for (let i = 0; i < 900 && !['completed', 'failed'].includes(status); i++) {
       status = (await api.ok('GET', `/tasks/${task2.task_id}`)).status;
       await new Promise((r) => setTimeout(r, 100));
     }
