@@ -75,7 +75,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     tasks: executors.scheduler ?? undefined,
     health: () => ({ store: store.kind, daemon_id: daemonId, ...executors?.health() }),
   };
-  const ws = new WsServer({ hub, store, jwt, clock, log, authRequired: config.authRequired, localUser });
+  const ws = new WsServer({ hub, store, jwt, clock, log, authRequired: config.authRequired, localUser, pingIntervalMs: config.wsPingMs });
   metrics.gauge('agor_ws_clients', () => ws.size);
   metrics.gauge('agor_ws_slow_disconnects_total', () => ws.slowDisconnects);
   const app = createHttpApp(deps);

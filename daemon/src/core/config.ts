@@ -17,6 +17,8 @@ export const Config = z.object({
   /** The first admin, created at start when auth is required and no user has a password yet. */
   adminEmail: z.email().default('admin@agor.local'),
   adminPassword: z.string().min(8).optional(),
+  /** How often WebSocket peers are pinged; one missed pong and the peer is dropped. */
+  wsPingMs: z.coerce.number().int().min(100).default(30_000),
   executorRuntime: z.enum(['docker', 'process', 'auto']).default('auto'),
   executorIdleMs: z.coerce.number().int().min(1000).default(10 * 60_000),
   executorImage: z.string().min(1).default('agor-executor:0.1.0'),
@@ -44,6 +46,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     daemonId: env.AGOR_DAEMON_ID || undefined,
     adminEmail: env.AGOR_ADMIN_EMAIL || undefined,
     adminPassword: env.AGOR_ADMIN_PASSWORD || undefined,
+    wsPingMs: env.AGOR_WS_PING_MS || undefined,
     executorRuntime: env.AGOR_EXECUTOR_RUNTIME || file.executor_runtime,
     executorIdleMs: env.AGOR_EXECUTOR_IDLE_MS || undefined,
     executorImage: env.AGOR_EXECUTOR_IMAGE || undefined,
@@ -58,7 +61,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     const names: Record<string, string> = {
       home: 'AGOR_HOME', host: 'HOST', port: 'PORT', databaseUrl: 'DATABASE_URL', authRequired: 'AGOR_AUTH_REQUIRED',
       jwtSecret: 'AGOR_JWT_SECRET', logLevel: 'AGOR_LOG_LEVEL', daemonId: 'AGOR_DAEMON_ID',
-      adminEmail: 'AGOR_ADMIN_EMAIL', adminPassword: 'AGOR_ADMIN_PASSWORD', executorRuntime: 'AGOR_EXECUTOR_RUNTIME',
+      adminEmail: 'AGOR_ADMIN_EMAIL', adminPassword: 'AGOR_ADMIN_PASSWORD', executorRuntime: 'AGOR_EXECUTOR_RUNTIME', wsPingMs: 'AGOR_WS_PING_MS',
       executorIdleMs: 'AGOR_EXECUTOR_IDLE_MS', executorImage: 'AGOR_EXECUTOR_IMAGE', providers: 'ANTHROPIC_/OPENAI_/GEMINI_ settings',
     };
     const lines = parsed.error.issues.map((i) => `${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`);
