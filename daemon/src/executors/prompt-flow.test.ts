@@ -13,17 +13,34 @@ async function setup(t: Awaited<ReturnType<typeof startTestDaemon>>) {
   return { wt, session };
 }
 
+interface Agent {
+  fake: FakeAnthropic;
+  t: Awaited<ReturnType<typeof startTestDaemon>>;
+  wt: any;
+  session: any;
+  ws: WsClient;
+}
+
+/** A process-runtime daemon with the real agent against a fake model, a session on a fresh worktree, and a socket subscribed to it. */
+async function withAgent(channel: 'session' | '*', body: (a: Agent) => Promise<void>): Promise<void> {
+  await using fake = await new FakeAnthropic().start();
+  await using t = await startTestDaemon({ executorRuntime: 'process', anthropicBaseUrl: fake.url });
+  const { wt, session } = await setup(t);
+  const ws = await WsClient.connect(t.url);
+  try {
+    await ws.subscribe(channel === '*' ? '*' : `sessions/${session.session_id}`);
+    await body({ fake, t, wt, session, ws });
+  } finally {
+    ws.close();
+  }
+}
+
 const finished = (ws: WsClient, taskId: string, what: string) =>
   ws.next((f) => f.service === 'tasks' && f.data.task_id === taskId && ['completed', 'failed', 'stopped'].includes(f.data.status), what, 60_000);
 
 describe('prompt flow on the process runtime, with the real Claude Code agent', () => {
   it('writes a file in the worktree, streams and stores messages in order, records usage, and resumes', async () => {
-    await using fake = await new FakeAnthropic().start();
-    await using t = await startTestDaemon({ executorRuntime: 'process', anthropicBaseUrl: fake.url });
-    const { wt, session } = await setup(t);
-    const ws = await WsClient.connect(t.url);
-    try {
-      await ws.subscribe(`sessions/${session.session_id}`);
+    await withAgent('session', async ({ fake, t, ws, wt, session }) => {
       const marker = fake.script('write-file', [
         { text: ['I will ', 'write ', 'the file.'], tool: { name: 'Write', input: { file_path: join(wt.path, 'hello.txt'), content: 'hello from the agent\n' } } },
         { text: ['Done: ', 'hello.txt ', 'written.'] },
@@ -63,18 +80,11 @@ describe('prompt flow on the process runtime, with the real Claude Code agent', 
       expect(JSON.stringify(resumed.body.messages)).toContain('hello.txt written.');
       expect((await t.api.ok('GET', `/sessions/${session.session_id}`)).sdk_session_id).toBe(after.sdk_session_id);
       expect((await t.api.ok('GET', '/health')).isolation).toBe('none');
-    } finally {
-      ws.close();
-    }
+    });
   });
 
   it('fails a task with the reason when the model errors, and queues prompts in order', async () => {
-    await using fake = await new FakeAnthropic().start();
-    await using t = await startTestDaemon({ executorRuntime: 'process', anthropicBaseUrl: fake.url });
-    const { session } = await setup(t);
-    const ws = await WsClient.connect(t.url);
-    try {
-      await ws.subscribe(`sessions/${session.session_id}`);
+    await withAgent('session', async ({ fake, t, ws, session }) => {
       const slow = fake.script('slow', [{ text: ['one', 'two', 'three'], delayMs: 150 }]);
       const boom = fake.script('boom', [{ status: 400 }]);
       const t1 = await t.api.ok('POST', `/sessions/${session.session_id}/prompt`, { prompt: `first ${slow}` });
@@ -88,18 +98,11 @@ describe('prompt flow on the process runtime, with the real Claude Code agent', 
       expect(started).toEqual([t1.task_id, t2.task_id]);
       expect(ws.frames.indexOf(d1)).toBeLessThan(ws.frames.findIndex((f) => f.service === 'tasks' && f.data.task_id === t2.task_id && f.data.status === 'running'));
       expect((await t.api.ok('GET', `/sessions/${session.session_id}`)).status).toBe('failed');
-    } finally {
-      ws.close();
-    }
+    });
   });
 
   it('stops a running task promptly', async () => {
-    await using fake = await new FakeAnthropic().start();
-    await using t = await startTestDaemon({ executorRuntime: 'process', anthropicBaseUrl: fake.url });
-    const { session } = await setup(t);
-    const ws = await WsClient.connect(t.url);
-    try {
-      await ws.subscribe(`sessions/${session.session_id}`);
+    await withAgent('session', async ({ fake, t, ws, session }) => {
       const hang = fake.script('hang', [{ text: ['thinking…'], hang: true }]);
       const task = await t.api.ok('POST', `/sessions/${session.session_id}/prompt`, { prompt: `never ends ${hang}` });
       await ws.next((f) => f.type === 'stream', 'the first delta', 30_000);
@@ -110,19 +113,12 @@ describe('prompt flow on the process runtime, with the real Claude Code agent', 
       expect(done.data.status).toBe('stopped');
       expect(Date.now() - start).toBeLessThan(5000);
       expect(existsSync(t.home)).toBe(true);
-    } finally {
-      ws.close();
-    }
+    });
   });
 
   it('asks for permission when the session requires it, waits awaiting_permission, and runs the tool once allowed', async () => {
-    await using fake = await new FakeAnthropic().start();
-    await using t = await startTestDaemon({ executorRuntime: 'process', anthropicBaseUrl: fake.url });
-    const { wt, session } = await setup(t);
-    await t.api.ok('PATCH', `/sessions/${session.session_id}`, { data: { permission_mode: 'default' } });
-    const ws = await WsClient.connect(t.url);
-    try {
-      await ws.subscribe(`sessions/${session.session_id}`);
+    await withAgent('session', async ({ fake, t, ws, wt, session }) => {
+      await t.api.ok('PATCH', `/sessions/${session.session_id}`, { data: { permission_mode: 'default' } });
       const marker = fake.script('ask', [
         { tool: { name: 'Write', input: { file_path: join(wt.path, 'approved.txt'), content: 'approved\n' } } },
         { text: 'Written after approval.' },
@@ -141,18 +137,11 @@ describe('prompt flow on the process runtime, with the real Claude Code agent', 
       expect((await t.api.ok('GET', `/sessions/${session.session_id}`)).data.allowed_tools).toEqual(['Write']);
       const again = await t.api.post(`/tasks/${task.task_id}/permission`, { allow: true });
       expect(again.status).toBe(409);
-    } finally {
-      ws.close();
-    }
+    });
   });
 
   it('continues a fork from the parent’s SDK session cut at the fork point, as a new SDK session', async () => {
-    await using fake = await new FakeAnthropic().start();
-    await using t = await startTestDaemon({ executorRuntime: 'process', anthropicBaseUrl: fake.url });
-    const { session } = await setup(t);
-    const ws = await WsClient.connect(t.url);
-    try {
-      await ws.subscribe('*');
+    await withAgent('*', async ({ fake, t, ws, session }) => {
       const first = fake.script('parent-turn', [{ text: 'The secret word is PARENT-CONTEXT.' }]);
       const t1 = await t.api.ok('POST', `/sessions/${session.session_id}/prompt`, { prompt: `remember ${first}` });
       await finished(ws, t1.task_id, 'the parent task');
@@ -178,34 +167,25 @@ describe('prompt flow on the process runtime, with the real Claude Code agent', 
       expect(forked.sdk_session_id).not.toBe(parent.sdk_session_id);
       expect(req.headers['x-claude-code-session-id']).toBe(forked.sdk_session_id);
       expect((await t.api.ok('GET', `/sessions/${session.session_id}`)).sdk_session_id).toBe(parent.sdk_session_id);
-    } finally {
-      ws.close();
-    }
+    });
   });
 
   it("uses the user's own stored key, encrypted at rest, over the daemon's", async () => {
-    await using fake = await new FakeAnthropic().start();
-    await using t = await startTestDaemon({ executorRuntime: 'process', anthropicBaseUrl: fake.url });
-    const { session } = await setup(t);
-    const me = (await t.api.ok('GET', `/sessions/${session.session_id}`)).created_by;
-    const stored = await t.api.request('PUT', `/users/${me}/credentials/anthropic`, { api_key: 'sk-user-own-key-123', base_url: fake.url });
-    expect(stored.status).toBe(200);
-    expect(stored.body).toMatchObject({ provider: 'anthropic', has_key: true });
-    expect(JSON.stringify(await t.api.ok('GET', `/users/${me}/credentials`))).not.toContain('sk-user-own-key-123');
-    expect((await t.api.request('PUT', `/users/${me}/credentials/mistral`, { api_key: 'x' })).status).toBe(400);
-    const { sql } = await import('drizzle-orm');
-    const raw = JSON.stringify(await t.daemon.store.db.execute(sql`select * from user_credentials`));
-    expect(raw).not.toContain('sk-user-own-key-123');
-    const ws = await WsClient.connect(t.url);
-    try {
-      await ws.subscribe(`sessions/${session.session_id}`);
+    await withAgent('session', async ({ fake, t, ws, session }) => {
+      const me = (await t.api.ok('GET', `/sessions/${session.session_id}`)).created_by;
+      const stored = await t.api.request('PUT', `/users/${me}/credentials/anthropic`, { api_key: 'sk-user-own-key-123', base_url: fake.url });
+      expect(stored.status).toBe(200);
+      expect(stored.body).toMatchObject({ provider: 'anthropic', has_key: true });
+      expect(JSON.stringify(await t.api.ok('GET', `/users/${me}/credentials`))).not.toContain('sk-user-own-key-123');
+      expect((await t.api.request('PUT', `/users/${me}/credentials/mistral`, { api_key: 'x' })).status).toBe(400);
+      const { sql } = await import('drizzle-orm');
+      const raw = JSON.stringify(await t.daemon.store.db.execute(sql`select * from user_credentials`));
+      expect(raw).not.toContain('sk-user-own-key-123');
       const marker = fake.script('own-key', [{ text: 'hi' }]);
       const task = await t.api.ok('POST', `/sessions/${session.session_id}/prompt`, { prompt: `hello ${marker}` });
       expect((await finished(ws, task.task_id, 'the task')).data.status).toBe('completed');
       const req = fake.requests.find((r) => JSON.stringify(r.body.messages ?? []).includes('[script:own-key]'))!;
       expect(req.headers['x-api-key']).toBe('sk-user-own-key-123');
-    } finally {
-      ws.close();
-    }
+    });
   });
 });
