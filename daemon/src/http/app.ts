@@ -58,7 +58,7 @@ export function ctxFor(deps: HttpDeps, actor: Actor): Ctx {
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
   app.onError(errorResponder(deps.log));
-  app.notFound((c) => serveWeb(c) ?? problem(c, 404, `no route ${c.req.method} ${c.req.path}`));
+  app.notFound((c) => serveWeb(c) ?? problem(404, `no route ${c.req.method} ${c.req.path}`));
   app.use('*', async (c, next) => {
     const start = performance.now();
     await next();

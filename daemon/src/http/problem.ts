@@ -8,7 +8,7 @@ const TITLES: Record<number, string> = {
 };
 
 /** Writes an `application/problem+json` response. */
-export function problem(c: Context, status: number, detail: string, errors?: unknown[]): Response {
+export function problem(status: number, detail: string, errors?: unknown[]): Response {
   const body = { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...(errors && errors.length ? { errors } : {}) };
   return new Response(JSON.stringify(body), {
     status,
@@ -19,8 +19,8 @@ export function problem(c: Context, status: number, detail: string, errors?: unk
 /** The one place HTTP turns failures into responses: domain errors say what went wrong, anything else is a bare 500. */
 export function errorResponder(log: Logger) {
   return function onError(err: Error, c: Context): Response {
-    if (err instanceof DomainError) return problem(c, httpStatusOf[err.code], err.message, err.errors);
+    if (err instanceof DomainError) return problem(httpStatusOf[err.code], err.message, err.errors);
     log.error({ err, path: c.req.path, method: c.req.method }, 'request failed');
-    return problem(c, 500, 'the daemon failed to handle this request; see its log');
+    return problem(500, 'the daemon failed to handle this request; see its log');
   };
 }

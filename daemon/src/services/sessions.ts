@@ -210,7 +210,7 @@ export async function spawnSession(ctx: Ctx, id: string, input: unknown): Promis
       worktree_id: parent.worktree_id, board_id: parent.board_id, agentic_tool: body.agentic_tool ?? parent.agentic_tool,
       title: body.title ?? `${parent.title || 'Session'} › child`, parent_session_id: parent.session_id,
     });
-    const task = body.prompt ? await queueTask(ctx, tx, emit, child, user, body.prompt) : null;
+    const task = body.prompt ? await queueTask(tx, emit, child, user, body.prompt) : null;
     return { child, task };
   });
   if (result.task) ctx.tasks?.enqueue(result.task);
@@ -218,7 +218,7 @@ export async function spawnSession(ctx: Ctx, id: string, input: unknown): Promis
 }
 
 /** Records a prompt as a task (status `created`) and its user message, inside `tx`. */
-async function queueTask(ctx: Ctx, tx: Tx, emit: (m: ReturnType<typeof serviceEvent>) => void, session: SessionRow, user: UserRow, prompt: string): Promise<TaskRow> {
+async function queueTask(tx: Tx, emit: (m: ReturnType<typeof serviceEvent>) => void, session: SessionRow, user: UserRow, prompt: string): Promise<TaskRow> {
   const [task] = await tx.insert(tasks).values({ task_id: uuidv7(), session_id: session.session_id, prompt, created_by: user.user_id }).returning();
   const audience = boardAudience(await boardOfSession(tx, session));
   emit(serviceEvent('tasks', 'created', task as TaskRow, sessionChannels(session), audience));
@@ -235,7 +235,7 @@ export async function promptSession(ctx: Ctx, id: string, input: unknown): Promi
   const task = await transact(ctx, async (tx, emit) => {
     // A prompt renews the session's MCP token, so a long-lived session keeps working.
     await tx.update(sessions).set({ data: sql`${sessions.data} || ${JSON.stringify(newMcpToken(ctx))}::jsonb` }).where(eq(sessions.session_id, id));
-    return queueTask(ctx, tx, emit, session, user, body.prompt);
+    return queueTask(tx, emit, session, user, body.prompt);
   });
   ctx.tasks?.enqueue(task);
   return task;
