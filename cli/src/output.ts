@@ -11,6 +11,11 @@ export function print(value: unknown, json: boolean, columns?: Array<[string, (r
   process.stdout.write(`${line(columns.map(([h]) => h))}\n${cells.map(line).join('\n')}${cells.length ? '\n' : ''}`);
 }
 
+/** A `find` page: the whole page (total, limit, skip, data) as JSON, or its rows as a table. */
+export function printPage(page: { data: unknown[] }, json: boolean, columns: Array<[string, (row: any) => unknown]>): void {
+  print(json ? page : page.data, json, columns);
+}
+
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '-';
   const s = typeof v === 'string' ? v : JSON.stringify(v);

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { Client, type Page } from '../client.js';
-import { jsonArg, print, short } from '../output.js';
+import { jsonArg, print, printPage, short } from '../output.js';
 
 const columns: Array<[string, (r: any) => unknown]> = [['ID', (r) => short(r.board_id)], ['NAME', (r) => r.name], ['VISIBILITY', (r) => r.visibility]];
 
@@ -17,7 +17,7 @@ const list = defineCommand({
   args: { ...jsonArg },
   async run({ args }) {
     const page = await new Client().get<Page<unknown>>('/boards?$limit=500');
-    print(args.json ? page : page.data, args.json, columns);
+    printPage(page, args.json, columns);
   },
 });
 

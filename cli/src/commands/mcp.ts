@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { Client, type Page } from '../client.js';
 import { usage } from '../errors.js';
-import { jsonArg, print, short } from '../output.js';
+import { jsonArg, print, printPage, short } from '../output.js';
 
 const columns: Array<[string, (r: any) => unknown]> = [['ID', (r) => short(r.mcp_server_id)], ['NAME', (r) => r.name], ['TRANSPORT', (r) => r.transport], ['TARGET', (r) => r.url ?? [r.command, ...r.args].join(' ')], ['SCOPE', (r) => r.scope]];
 
@@ -25,7 +25,7 @@ const list = defineCommand({
   meta: { name: 'list', description: 'List MCP server configs' }, args: { ...jsonArg },
   async run({ args }) {
     const page = await new Client().get<Page<unknown>>('/mcp-servers?$limit=500');
-    print(args.json ? page : page.data, args.json, columns);
+    printPage(page, args.json, columns);
   },
 });
 

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { Client, type Page } from '../client.js';
-import { jsonArg, print, short } from '../output.js';
+import { jsonArg, print, printPage, short } from '../output.js';
 import { watchEvents } from '../watch.js';
 
 const columns: Array<[string, (r: any) => unknown]> = [['ID', (r) => short(r.repo_id)], ['NAME', (r) => r.name], ['BRANCH', (r) => r.default_branch], ['STATUS', (r) => r.status], ['SOURCE', (r) => r.remote_url ?? r.local_path]];
@@ -33,7 +33,7 @@ const list = defineCommand({
   args: { ...jsonArg },
   async run({ args }) {
     const page = await new Client().get<Page<unknown>>('/repos?$limit=500');
-    print(args.json ? page : page.data, args.json, columns);
+    printPage(page, args.json, columns);
   },
 });
 

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { Client, qs, type Page } from '../client.js';
-import { jsonArg, print, short } from '../output.js';
+import { jsonArg, print, printPage, short } from '../output.js';
 import { messageText } from '../render.js';
 import { watchEvents } from '../watch.js';
 import { taskColumns } from './task.js';
@@ -35,7 +35,7 @@ const list = defineCommand({
     const worktreeId = args.worktree ? (await c.get<{ worktree_id: string }>(`/worktrees/${args.worktree}`)).worktree_id : undefined;
     const boardId = args.board ? (await c.get<{ board_id: string }>(`/boards/${args.board}`)).board_id : undefined;
     const page = await c.get<Page<unknown>>(`/sessions${qs({ worktree_id: worktreeId, board_id: boardId, status: args.status, $limit: args.limit, $skip: args.skip, '$sort[created_at]': -1 })}`);
-    print(args.json ? page : page.data, args.json, columns);
+    printPage(page, args.json, columns);
   },
 });
 

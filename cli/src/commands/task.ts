@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { Client, qs, type Page } from '../client.js';
-import { jsonArg, print, short } from '../output.js';
+import { jsonArg, print, printPage, short } from '../output.js';
 
 export const taskColumns: Array<[string, (r: any) => unknown]> = [
   ['ID', (r) => short(r.task_id)], ['SESSION', (r) => short(r.session_id)], ['STATUS', (r) => r.status],
@@ -14,7 +14,7 @@ const list = defineCommand({
     const client = new Client();
     const sessionId = args.session ? (await client.get<{ session_id: string }>(`/sessions/${args.session}`)).session_id : undefined;
     const page = await client.get<Page<unknown>>(`/tasks${qs({ session_id: sessionId, status: args.status, '$sort[created_at]': -1, $limit: 100 })}`);
-    print(args.json ? page : page.data, args.json, taskColumns);
+    printPage(page, args.json, taskColumns);
   },
 });
 

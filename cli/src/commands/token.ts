@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { Client, type Page } from '../client.js';
-import { jsonArg, print, short } from '../output.js';
+import { jsonArg, print, printPage, short } from '../output.js';
 
 const columns: Array<[string, (r: any) => unknown]> = [['ID', (r) => short(r.api_token_id)], ['NAME', (r) => r.name], ['PREFIX', (r) => r.prefix], ['LAST USED', (r) => r.last_used_at], ['EXPIRES', (r) => r.expires_at]];
 
@@ -18,7 +18,7 @@ const list = defineCommand({
   meta: { name: 'list', description: 'List your API tokens (never their secrets)' }, args: { ...jsonArg },
   async run({ args }) {
     const page = await new Client().get<Page<unknown>>('/api-tokens');
-    print(args.json ? page : page.data, args.json, columns);
+    printPage(page, args.json, columns);
   },
 });
 

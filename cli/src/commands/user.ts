@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { Client, type Page } from '../client.js';
 import { usage } from '../errors.js';
 import { daemonUrl, readLogin, writeLogin } from '../home.js';
-import { jsonArg, print, short } from '../output.js';
+import { jsonArg, print, printPage, short } from '../output.js';
 
 const columns: Array<[string, (r: any) => unknown]> = [['ID', (r) => short(r.user_id)], ['EMAIL', (r) => r.email], ['NAME', (r) => r.name], ['EMOJI', (r) => r.emoji], ['ROLE', (r) => r.role]];
 
@@ -23,7 +23,7 @@ const list = defineCommand({
   meta: { name: 'list', description: 'List users' }, args: { ...jsonArg },
   async run({ args }) {
     const page = await new Client().get<Page<unknown>>('/users?$limit=500');
-    print(args.json ? page : page.data, args.json, columns);
+    printPage(page, args.json, columns);
   },
 });
 

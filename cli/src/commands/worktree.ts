@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { Client, qs, type Page } from '../client.js';
-import { jsonArg, print, short } from '../output.js';
+import { jsonArg, print, printPage, short } from '../output.js';
 
 const columns: Array<[string, (r: any) => unknown]> = [
   ['ID', (r) => short(r.worktree_id)], ['NAME', (r) => r.name], ['BRANCH', (r) => r.git_state?.branch ?? r.branch],
@@ -33,7 +33,7 @@ const list = defineCommand({
     const client = new Client();
     const repoId = args.repo ? (await client.get<{ repo_id: string }>(`/repos/${args.repo}`)).repo_id : undefined;
     const page = await client.get<Page<unknown>>(`/worktrees${qs({ repo_id: repoId, $limit: 500 })}`);
-    print(args.json ? page : page.data, args.json, columns);
+    printPage(page, args.json, columns);
   },
 });
 
